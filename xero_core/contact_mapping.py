@@ -1,0 +1,190 @@
+"""The one place where a Xero contact meets a partner.
+
+Both sides are reduced to the same flat dict of *sync values* (strings, ""
+for empty) keyed by the names in ``FIELDS``. Xero's side is built from its
+JSON here; the Odoo side is built by the addon from the partner. Diffs,
+pushes and imports all work on these dicts.
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SyncField:
+    key: str
+    label: str
+    max_len: int = 255
+    pull_only: bool = False  # Xero does not accept it on writes
+
+
+FIELDS = (
+    SyncField("name", "Name"),
+    SyncField("first_name", "First name"),
+    SyncField("last_name", "Last name"),
+    SyncField("email", "Email"),
+    SyncField("phone", "Phone", 50),
+    SyncField("mobile", "Mobile", 50),
+    SyncField("street", "Address line 1", 500),
+    SyncField("street2", "Address line 2", 500),
+    SyncField("street3", "Address line 3", 500),
+    SyncField("street4", "Address line 4", 500),
+    SyncField("city", "City"),
+    SyncField("state", "Region"),
+    SyncField("zip", "Postal code", 50),
+    SyncField("country", "Country", 50),
+    SyncField("vat", "Tax number", 50),
+    SyncField("company_registry", "Company number", 50),
+    SyncField("ref", "Contact number", 50),
+    SyncField("website", "Website", pull_only=True),
+)
+FIELD_KEYS = tuple(f.key for f in FIELDS)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+PUSHABLE_KEYS = tuple(f.key for f in FIELDS if not f.pull_only)
+ADDRESS_KEYS = ("street", "street2", "street3", "street4", "city", "state", "zip",
+                "country")
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def text(value):
+    """Xero value -> clean string ("" for missing)."""
+    if value is None or value is False:
+        return ""
+    return " ".join(str(value).split())
+
+
+def _phone(phones, kind):
+    for phone in phones or []:
+        if isinstance(phone, dict) and phone.get("PhoneType") == kind:
+            parts = [text(phone.get(k)) for k in
+                     ("PhoneCountryCode", "PhoneAreaCode", "PhoneNumber")]
+            return " ".join(p for p in parts if p)
+    return ""
+
+
+def _address(addresses, kind="POBOX"):
+    for address in addresses or []:
+        if isinstance(address, dict) and address.get("AddressType") == kind:
+            return address
+    return {}
+
+
+def from_xero(contact):
+    """Xero contact JSON -> (sync values, notes about what could not map)."""
+    if not isinstance(contact, dict):
+        return dict.fromkeys(FIELD_KEYS, ""), ["The Xero record is not a contact."]
+    notes = []
+    address = _address(contact.get("Addresses"))
+    if not address.get("AddressLine1") and not address.get("City"):
+        # Xero returns every address slot; fall back to the street address
+        # when the postal one is empty.
+        address = _address(contact.get("Addresses"), "STREET") or address
+    values = {
+        "name": text(contact.get("Name")),
+        "first_name": text(contact.get("FirstName")),
+        "last_name": text(contact.get("LastName")),
+        "email": text(contact.get("EmailAddress")),
+        "phone": _phone(contact.get("Phones"), "DEFAULT"),
+        "mobile": _phone(contact.get("Phones"), "MOBILE"),
+        "street": text(address.get("AddressLine1")),
+        "street2": text(address.get("AddressLine2")),
+        "street3": text(address.get("AddressLine3")),
+        "street4": text(address.get("AddressLine4")),
+        "city": text(address.get("City")),
+        "state": text(address.get("Region")),
+        "zip": text(address.get("PostalCode")),
+        "country": text(address.get("Country")),
+        "vat": text(contact.get("TaxNumber")),
+        "company_registry": text(contact.get("CompanyNumber")),
+        "ref": text(contact.get("ContactNumber")),
+        "website": text(contact.get("Website")),
+    }
+    if not values["name"]:
+        values["name"] = join_person_name(values["first_name"], values["last_name"]) or values[
+            "email"]
+        notes.append(
+            "The Xero contact has no name; "
+            + (f"used “{values['name']}”." if values["name"] else "it needs one in Odoo.")
+        )
+    if values["email"] and not _EMAIL.match(values["email"]):
+        notes.append(f"Email “{values['email']}” is not a valid address; it was not imported.")
+        values["email"] = ""
+    return values, notes
+
+
+def to_xero(values, contact_id=None, keys=None, current=None):
+    """Sync values -> Xero contact payload with the given keys only
+    (all pushable keys by default). Pull-only fields are never sent.
+
+    Xero replaces an address as a whole, so when some address keys are sent
+    the others take ``current`` (Xero's values), never Odoo's: a change made
+    in Xero and still waiting for review must not be overwritten."""
+    keys = [k for k in (keys or PUSHABLE_KEYS) if k in PUSHABLE_KEYS]
+    if current is not None and any(k in keys for k in ADDRESS_KEYS):
+        values = dict(values)
+        values.update({k: current.get(k, "") for k in ADDRESS_KEYS if k not in keys})
+    payload = {}
+    if contact_id:
+        payload["ContactID"] = contact_id
+    simple = {
+        "name": "Name",
+        "first_name": "FirstName",
+        "last_name": "LastName",
+        "email": "EmailAddress",
+        "vat": "TaxNumber",
+        "company_registry": "CompanyNumber",
+        "ref": "ContactNumber",
+    }
+    for key, xero_key in simple.items():
+        if key in keys:
+            payload[xero_key] = truncate(key, values.get(key))
+    phones = []
+    for key, kind in (("phone", "DEFAULT"), ("mobile", "MOBILE")):
+        if key in keys:
+            phones.append({"PhoneType": kind, "PhoneNumber": truncate(key, values.get(key)),
+                           "PhoneAreaCode": "", "PhoneCountryCode": ""})
+    if phones:
+        payload["Phones"] = phones
+    if any(k in keys for k in ADDRESS_KEYS):
+        payload["Addresses"] = [{
+            "AddressType": "POBOX",
+            "AddressLine1": truncate("street", values.get("street")),
+            "AddressLine2": truncate("street2", values.get("street2")),
+            "AddressLine3": truncate("street3", values.get("street3")),
+            "AddressLine4": truncate("street4", values.get("street4")),
+            "City": truncate("city", values.get("city")),
+            "Region": truncate("state", values.get("state")),
+            "PostalCode": truncate("zip", values.get("zip")),
+            "Country": truncate("country", values.get("country")),
+        }]
+    return payload
+
+
+def truncate(key, value):
+    value = text(value)
+    return value[: FIELD_BY_KEY[key].max_len]
+
+
+def nonblank_keys(values):
+    """Keys with a value: what may overwrite an existing Xero contact found by
+    name (blank Odoo values never wipe Xero data)."""
+    return [k for k in PUSHABLE_KEYS if text(values.get(k))]
+
+
+def split_person_name(name):
+    """"Mary Ann Smith" -> ("Mary Ann", "Smith"): Odoo keeps one name."""
+    parts = text(name).split(" ")
+    if len(parts) <= 1:
+        return text(name), ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def join_person_name(first, last):
+    return " ".join(p for p in (text(first), text(last)) if p)
+
+
+def looks_like_person(values):
+    """A Xero contact whose name is just its primary person's name."""
+    person = join_person_name(values.get("first_name"), values.get("last_name"))
+    return bool(person) and person.casefold() == text(values.get("name")).casefold()

@@ -1,0 +1,80 @@
+"""Xero's date formats.
+
+Xero sends ``/Date(1439434356790)/`` or ``/Date(1419937200000+0000)/``
+(milliseconds since the epoch, optional offset) and ``*String`` ISO twins;
+it reads ``If-Modified-Since`` as ISO 8601.
+"""
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+
+_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def parse_datetime(value):
+    """Return an aware UTC datetime from a Xero date value, or None.
+
+    Raises ValueError on a value that is present but not a date.
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    text = str(value).strip()
+    match = _MS_DATE.match(text)
+    if match:
+        # The offset only says which local time the instant was entered in;
+        # the milliseconds are already UTC.
+        return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(value):
+    """Return a ``date`` from a Xero date value (``/Date()/`` or ISO)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    match = _MS_DATE.match(text)
+    if match:
+        instant = datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+        offset = match.group(2)
+        if offset:
+            sign = 1 if offset[0] == "+" else -1
+            delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+            instant = instant.astimezone(timezone(sign * delta))
+        return instant.date()
+    return date.fromisoformat(text[:10])
+
+
+def to_naive_utc(value):
+    """Aware datetime -> naive UTC datetime (how Odoo stores Datetime)."""
+    if value is None:
+        return None
+    if value.tzinfo:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def ms_date(value):
+    """``date``/``datetime`` -> ``/Date(ms+0000)/``."""
+    if isinstance(value, datetime):
+        instant = value if value.tzinfo else value.replace(tzinfo=UTC)
+    else:
+        instant = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return f"/Date({int(instant.timestamp() * 1000)}+0000)/"
+
+
+def iso_utc(value):
+    """Datetime (naive = UTC) -> ISO 8601 string for If-Modified-Since."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,0 +1,100 @@
+"""Three-way comparison of a linked contact.
+
+Each side is compared with the snapshot taken at the last sync, never by
+timestamps: a field changed only in Odoo is offered as a push, changed only
+in Xero as a pull, changed on both sides to different values is a conflict.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .contact_mapping import FIELD_BY_KEY, FIELD_KEYS, text
+
+ODOO = "odoo"  # changed in Odoo since the last sync
+XERO = "xero"  # changed in Xero since the last sync
+BOTH = "both"  # changed on both sides, to different values
+NEW = "new"  # never synced: linked with differing values
+
+_NON_DIGITS = re.compile(r"\D")
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    odoo_value: str
+    xero_value: str
+    side: str
+
+    @property
+    def label(self):
+        return FIELD_BY_KEY[self.field].label
+
+
+def normalise(key, value):
+    """The form in which two values are compared (not stored)."""
+    value = text(value)
+    if key == "email" or key == "website":
+        value = value.lower().rstrip("/")
+    elif key in ("phone", "mobile"):
+        value = _NON_DIGITS.sub("", value)
+    elif key in ("country", "state", "zip", "vat", "company_registry"):
+        value = value.upper().replace(" ", "") if key in ("zip", "vat") else value.upper()
+    return value
+
+
+def same(key, left, right):
+    return normalise(key, left) == normalise(key, right)
+
+
+def changed_keys(before, after, keys=FIELD_KEYS):
+    """Keys whose value differs between two sync-value dicts."""
+    return [k for k in keys if not same(k, (before or {}).get(k), (after or {}).get(k))]
+
+
+def three_way(snapshot, odoo, xero, keys=FIELD_KEYS):
+    """Differences between Odoo and Xero, each told which side changed."""
+    differences = []
+    for key in keys:
+        odoo_value, xero_value = text(odoo.get(key)), text(xero.get(key))
+        if same(key, odoo_value, xero_value):
+            continue
+        if snapshot is None:
+            side = NEW
+        else:
+            odoo_changed = not same(key, odoo_value, snapshot.get(key))
+            xero_changed = not same(key, xero_value, snapshot.get(key))
+            if odoo_changed and xero_changed:
+                side = BOTH
+            elif odoo_changed:
+                side = ODOO
+            elif xero_changed:
+                side = XERO
+            else:  # both equal to the snapshot yet different: cannot happen
+                side = BOTH
+        if FIELD_BY_KEY[key].pull_only and side == ODOO:
+            # Xero does not take this field: an Odoo-only edit stays local.
+            continue
+        differences.append(Difference(key, odoo_value, xero_value, side))
+    return differences
+
+
+def resolve(differences, policy):
+    """Split differences by what to do under a conflict policy:
+    returns (to_push, to_pull, to_review) lists of field keys.
+
+    ``policy``: ``ask`` (conflicts wait), ``odoo`` (Odoo wins) or ``xero``.
+    Non-conflicting changes follow their side; ``new`` ones always wait.
+    """
+    push, pull, review = [], [], []
+    for diff in differences:
+        if diff.side == ODOO:
+            push.append(diff.field)
+        elif diff.side == XERO:
+            pull.append(diff.field)
+        elif diff.side == BOTH and policy == "odoo" and not FIELD_BY_KEY[diff.field].pull_only:
+            push.append(diff.field)
+        elif diff.side == BOTH and policy == "xero":
+            pull.append(diff.field)
+        else:
+            review.append(diff.field)
+    return push, pull, review

@@ -1,0 +1,93 @@
+from xero_core import contact_mapping as cm
+
+BAYSIDE = {
+    "ContactID": "c1",
+    "Name": "Bayside Club",
+    "FirstName": "Bob",
+    "LastName": "Partridge",
+    "EmailAddress": "bob@bayside.example",
+    "ContactNumber": "BAY-1",
+    "TaxNumber": "12-345-678",
+    "CompanyNumber": "NZ998877",
+    "Website": "https://bayside.example",
+    "Addresses": [
+        {"AddressType": "STREET", "AddressLine1": "1 Shore Rd", "City": "Auckland"},
+        {"AddressType": "POBOX", "AddressLine1": "PO Box 10", "AddressLine2": "Ponsonby",
+         "AddressLine3": "Level 2", "AddressLine4": "Rear", "City": "Auckland",
+         "Region": "Auckland", "PostalCode": "1011", "Country": "New Zealand"},
+    ],
+    "Phones": [
+        {"PhoneType": "DEFAULT", "PhoneNumber": "555 1234", "PhoneAreaCode": "9",
+         "PhoneCountryCode": "64"},
+        {"PhoneType": "MOBILE", "PhoneNumber": "021 555 999"},
+        {"PhoneType": "FAX", "PhoneNumber": "000"},
+    ],
+}
+
+
+def test_from_xero_maps_every_field():
+    values, notes = cm.from_xero(BAYSIDE)
+    assert notes == []
+    assert values == {
+        "name": "Bayside Club", "first_name": "Bob", "last_name": "Partridge",
+        "email": "bob@bayside.example", "phone": "64 9 555 1234", "mobile": "021 555 999",
+        "street": "PO Box 10", "street2": "Ponsonby", "street3": "Level 2",
+        "street4": "Rear", "city": "Auckland", "state": "Auckland", "zip": "1011",
+        "country": "New Zealand", "vat": "12-345-678", "company_registry": "NZ998877",
+        "ref": "BAY-1", "website": "https://bayside.example",
+    }
+
+
+def test_street_address_used_when_postal_is_empty():
+    contact = dict(BAYSIDE, Addresses=[
+        {"AddressType": "POBOX", "AddressLine1": "", "City": ""},
+        {"AddressType": "STREET", "AddressLine1": "1 Shore Rd", "City": "Auckland"},
+    ])
+    values, _ = cm.from_xero(contact)
+    assert (values["street"], values["city"]) == ("1 Shore Rd", "Auckland")
+
+
+def test_missing_name_and_bad_email_give_notes_not_errors():
+    values, notes = cm.from_xero({"FirstName": "Ana", "LastName": "Li",
+                                  "EmailAddress": "not-an-email"})
+    assert values["name"] == "Ana Li"
+    assert values["email"] == ""
+    assert any("no name" in n for n in notes)
+    assert any("not-an-email" in n for n in notes)
+    values, notes = cm.from_xero({})
+    assert values["name"] == "" and "needs one" in notes[0]
+    values, notes = cm.from_xero("garbage")
+    assert notes == ["The Xero record is not a contact."]
+
+
+def test_odd_unicode_and_long_names_survive():
+    name = "Ünïcødé ☃ " + "x" * 300
+    values, notes = cm.from_xero({"Name": name})
+    assert values["name"] == name and notes == []
+    payload = cm.to_xero(values, keys=["name"])
+    assert len(payload["Name"]) == 255
+
+
+def test_to_xero_partial_payload_and_pull_only_fields_skipped():
+    values, _ = cm.from_xero(BAYSIDE)
+    payload = cm.to_xero(values, "c1", keys=["first_name", "website", "city"])
+    assert payload["ContactID"] == "c1"
+    assert payload["FirstName"] == "Bob"
+    assert "Website" not in payload and "Name" not in payload
+    assert payload["Addresses"][0]["AddressType"] == "POBOX"
+    assert payload["Addresses"][0]["City"] == "Auckland"
+    assert payload["Addresses"][0]["AddressLine3"] == "Level 2"
+
+
+def test_round_trip_is_stable():
+    values, _ = cm.from_xero(BAYSIDE)
+    again, _ = cm.from_xero(dict(cm.to_xero(values), Website=values["website"]))
+    assert again == values
+
+
+def test_partial_address_push_keeps_xero_side_of_the_address():
+    odoo, _ = cm.from_xero(BAYSIDE)
+    xero = dict(odoo, city="Wellington")  # changed in Xero, not reviewed yet
+    odoo = dict(odoo, zip="6011")  # changed in Odoo
+    [address] = cm.to_xero(odoo, "c1", ["zip"], current=xero)["Addresses"]
+    assert (address["PostalCode"], address["City"]) == ("6011", "Wellington")

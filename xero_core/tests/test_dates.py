@@ -1,0 +1,42 @@
+from datetime import UTC, date, datetime
+
+import pytest
+
+from xero_core import dates
+
+
+def test_ms_date_with_and_without_offset():
+    assert dates.parse_datetime("/Date(1439434356790)/") == datetime(
+        2015, 8, 13, 2, 52, 36, 790000, tzinfo=UTC)
+    # The offset says where it was entered; the instant is still UTC ms.
+    assert dates.parse_datetime("/Date(1419937200000+1300)/") == datetime(
+        2014, 12, 30, 11, 0, tzinfo=UTC)
+
+
+def test_date_honours_offset_for_the_calendar_day():
+    # 2014-12-30T11:00Z is already 31 December in New Zealand (+13:00).
+    assert dates.parse_date("/Date(1419937200000+1300)/") == date(2014, 12, 31)
+    assert dates.parse_date("/Date(1419937200000+0000)/") == date(2014, 12, 30)
+    assert dates.parse_date("2024-02-29T00:00:00") == date(2024, 2, 29)
+
+
+def test_iso_and_empty_values():
+    assert dates.parse_datetime("2024-01-02T03:04:05Z") == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert dates.parse_datetime("2024-01-02T03:04:05") == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert dates.parse_datetime(None) is None
+    assert dates.parse_date("") is None
+
+
+def test_garbage_is_an_error_not_a_silent_none():
+    with pytest.raises(ValueError):
+        dates.parse_datetime("/Date(abc)/")
+    with pytest.raises(ValueError):
+        dates.parse_date("not a date")
+
+
+def test_round_trip_and_iso_output():
+    moment = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert dates.parse_datetime(dates.ms_date(moment)) == moment
+    assert dates.ms_date(date(2024, 5, 6)) == "/Date(1714953600000+0000)/"
+    assert dates.iso_utc(datetime(2024, 5, 6, 7, 8, 9)) == "2024-05-06T07:08:09"
+    assert dates.to_naive_utc(moment) == datetime(2024, 5, 6, 7, 8, 9)

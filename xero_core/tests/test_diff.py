@@ -1,0 +1,54 @@
+from xero_core import diff
+
+SNAP = {"name": "Bayside Club", "first_name": "Bob", "email": "bob@bayside.example",
+        "phone": "+64 9 555 1234", "website": "https://bayside.example"}
+
+
+def test_senta_bob_robert_robbie():
+    # Odoo renames Bob -> Robert: a push is offered.
+    odoo = dict(SNAP, first_name="Robert")
+    [d] = diff.three_way(SNAP, odoo, SNAP)
+    assert (d.field, d.odoo_value, d.xero_value, d.side) == (
+        "first_name", "Robert", "Bob", diff.ODOO)
+    # Pushed: the snapshot follows. Then Xero says Robbie: a pull is offered.
+    snapshot = dict(SNAP, first_name="Robert")
+    [d] = diff.three_way(snapshot, snapshot, dict(snapshot, first_name="Robbie"))
+    assert (d.side, d.xero_value) == (diff.XERO, "Robbie")
+
+
+def test_both_sides_changed_is_a_conflict_unless_they_agree():
+    [d] = diff.three_way(SNAP, dict(SNAP, name="A"), dict(SNAP, name="B"))
+    assert d.side == diff.BOTH
+    assert diff.three_way(SNAP, dict(SNAP, name="A"), dict(SNAP, name="A")) == []
+
+
+def test_unsynced_link_reports_new_differences():
+    [d] = diff.three_way(None, dict(SNAP, name="Odoo name"), SNAP)
+    assert d.side == diff.NEW
+
+
+def test_formatting_noise_is_not_a_difference():
+    xero = dict(SNAP, email="BOB@Bayside.example", phone="+64 (9) 555-1234",
+                website="https://bayside.example/")
+    assert diff.three_way(SNAP, SNAP, xero) == []
+
+
+def test_pull_only_field_edited_in_odoo_is_not_offered():
+    odoo = dict(SNAP, website="https://new.example")
+    assert diff.three_way(SNAP, odoo, SNAP) == []
+    [d] = diff.three_way(SNAP, SNAP, dict(SNAP, website="https://x.example"))
+    assert d.side == diff.XERO
+
+
+def test_resolve_under_each_policy():
+    diffs = [diff.Difference("name", "A", "B", diff.BOTH),
+             diff.Difference("email", "a@x.io", "b@x.io", diff.ODOO),
+             diff.Difference("city", "X", "Y", diff.XERO),
+             diff.Difference("zip", "1", "2", diff.NEW)]
+    assert diff.resolve(diffs, "ask") == (["email"], ["city"], ["name", "zip"])
+    assert diff.resolve(diffs, "odoo") == (["name", "email"], ["city"], ["zip"])
+    assert diff.resolve(diffs, "xero") == (["email"], ["name", "city"], ["zip"])
+
+
+def test_changed_keys():
+    assert diff.changed_keys(SNAP, dict(SNAP, name="Z", phone="+64 9 5551234")) == ["name"]
