@@ -1,0 +1,103 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+SYNCED_TYPES = ("out_invoice", "out_refund")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    xero_invoice_ids = fields.One2many("xero.invoice", "odoo_id", "Xero")
+    xero_binding_id = fields.Many2one("xero.invoice", compute="_compute_xero_binding")
+    xero_number = fields.Char("Xero number", compute="_compute_xero_binding")
+    xero_status = fields.Char("Xero status", compute="_compute_xero_binding")
+    xero_sync_state = fields.Selection(
+        lambda self: self.env["xero.invoice"]._fields["state"].selection,
+        "Xero sync", compute="_compute_xero_binding")
+    xero_error = fields.Text(compute="_compute_xero_binding")
+    xero_rounding_difference = fields.Float(compute="_compute_xero_binding")
+
+    @api.depends("xero_invoice_ids.state", "xero_invoice_ids.xero_number",
+                 "xero_invoice_ids.error_message", "xero_invoice_ids.xero_status")
+    def _compute_xero_binding(self):
+        for move in self:
+            binding = move.xero_invoice_ids[:1]
+            move.xero_binding_id = binding
+            move.xero_number = binding.xero_number
+            move.xero_status = binding.xero_status
+            move.xero_sync_state = binding.state
+            move.xero_error = binding.error_message
+            move.xero_rounding_difference = binding.rounding_difference
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._xero_queue()
+        return posted
+
+    def _xero_queue(self):
+        """Posted customer invoices / credit notes go to Xero's queue; a
+        re-post after an edit sends the new version."""
+        Connection = self.env["xero.connection"].sudo()
+        for move in self.filtered(lambda m: m.move_type in SYNCED_TYPES
+                                  and m.state == "posted"):
+            connection = Connection._for_move(move)
+            if not connection:
+                continue
+            binding = move.sudo().xero_invoice_ids.filtered(
+                lambda b, c=connection: b.backend_id == c)
+            if not binding:
+                binding = self.env["xero.invoice"].sudo().create({
+                    "backend_id": connection.id, "odoo_id": move.id,
+                    "kind": "credit_note" if move.move_type == "out_refund" else "invoice",
+                })
+            binding._queue()
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        # What happens in Xero is up to the connection's Deletions setting.
+        self.sudo().xero_invoice_ids.write({"need_push": True})
+        return res
+
+    def unlink(self):
+        # Deleting a draft never touches Xero; say so where an admin looks.
+        for binding in self.sudo().xero_invoice_ids.filtered("external_id"):
+            self.env["xero.sync.log"]._log_event(
+                binding.backend_id, "delete in Odoo",
+                _("%(move)s was deleted in Odoo; %(number)s stays in Xero.",
+                  move=binding.odoo_id.display_name, number=binding.xero_number),
+                direction="none", count=1)
+        return super().unlink()
+
+    def _xero_retry(self):
+        self.sudo().xero_invoice_ids._xero_retry()
+
+    def action_xero_retry(self):
+        self._xero_retry()
+        return True
+
+    def action_xero_open(self):
+        self.ensure_one()
+        url = self.xero_binding_id.xero_url
+        if not url:
+            raise UserError(_("This invoice is not in Xero yet."))
+        return {"type": "ir.actions.act_url", "url": url, "target": "new"}
+
+
+class AccountPartialReconcile(models.Model):
+    _inherit = "account.partial.reconcile"
+
+    def _xero_mark(self):
+        moves = (self.debit_move_id | self.credit_move_id).move_id
+        moves.sudo().xero_invoice_ids.filtered(
+            lambda b: b.state == "synced").write({"need_payment_sync": True})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partials = super().create(vals_list)
+        partials._xero_mark()
+        return partials
+
+    def unlink(self):
+        # Payments removed in Odoo are removed from Xero on the next run.
+        self._xero_mark()
+        return super().unlink()

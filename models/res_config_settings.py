@@ -1,0 +1,98 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..controllers.main import XeroOAuthController
+
+SECRET_PARAM = "xero_connector.client_secret"
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    xero_client_id = fields.Char("Xero client id", config_parameter="xero_connector.client_id")
+    # The secret is never sent back to the browser: a blank field keeps it.
+    xero_client_secret_new = fields.Char("Xero client secret")
+    xero_client_secret_set = fields.Boolean(compute="_compute_xero_client_secret_set")
+    xero_broad_scopes = fields.Boolean(
+        "Use broad scopes (Xero apps created before 2 March 2026)",
+        config_parameter="xero_connector.broad_scopes",
+    )
+    xero_scope_invoices = fields.Boolean(
+        "Invoices and payments", default=True,
+        help="Sales ledger and invoice sync need them.")
+    xero_scope_reports = fields.Boolean(
+        "Executive Summary", default=True, help="Client-level links show it.")
+    xero_redirect_uri = fields.Char("Redirect URI", compute="_compute_xero_redirect_uri")
+    xero_connection_id = fields.Many2one(
+        "xero.connection", compute="_compute_xero_connection_id"
+    )
+    xero_connection_state = fields.Selection(related="xero_connection_id.state")
+    xero_organisation_name = fields.Char(related="xero_connection_id.organisation_id.name")
+    xero_client_level = fields.Boolean(
+        related="company_id.xero_client_level", readonly=False,
+    )
+
+    @api.depends("company_id")
+    def _compute_xero_client_secret_set(self):
+        has_secret = bool(self.env["ir.config_parameter"].sudo().get_param(SECRET_PARAM))
+        for settings in self:
+            settings.xero_client_secret_set = has_secret
+
+    @api.depends("company_id")
+    def _compute_xero_redirect_uri(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
+        for settings in self:
+            settings.xero_redirect_uri = base.rstrip("/") + XeroOAuthController.CALLBACK_URL
+
+    @api.depends("company_id")
+    def _compute_xero_connection_id(self):
+        for settings in self:
+            settings.xero_connection_id = self.env["xero.connection"]._for_company(
+                settings.company_id
+            )
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        param = self.env["ir.config_parameter"].sudo().get_param
+        res.update(
+            xero_scope_invoices=param("xero_connector.scope_invoices", "True") != "False",
+            xero_scope_reports=param("xero_connector.scope_reports", "True") != "False",
+        )
+        return res
+
+    def set_values(self):
+        res = super().set_values()
+        param = self.env["ir.config_parameter"].sudo().set_param
+        if self.env.user.has_group("xero_connector.group_xero_manager"):
+            param("xero_connector.scope_invoices", str(bool(self.xero_scope_invoices)))
+            param("xero_connector.scope_reports", str(bool(self.xero_scope_reports)))
+        if self.xero_client_secret_new and self.env.user.has_group(
+            "xero_connector.group_xero_manager"
+        ):
+            self.env["ir.config_parameter"].sudo().set_param(
+                SECRET_PARAM, self.xero_client_secret_new.strip()
+            )
+            self.xero_client_secret_new = False
+        return res
+
+    def action_xero_connect(self):
+        """Save the settings, then go to Xero's consent screen."""
+        self.set_values()
+        if not self.env.user.has_group("xero_connector.group_xero_manager"):
+            raise UserError(_("Only Xero Managers can connect to Xero."))
+        self.env["xero.authorization"]._xero_app_credentials()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/xero/oauth/start?purpose=practice&company_id={self.company_id.id}",
+            "target": "self",
+        }
+
+    def action_xero_open_connection(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "xero.connection",
+            "res_id": self.xero_connection_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,249 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..xero_core.contact_mapping import (
+    FIELD_KEYS,
+    join_person_name,
+    split_person_name,
+    text,
+)
+
+# Partner fields whose change must reach Xero (see xero_core.contact_mapping).
+SYNCED_FIELDS = frozenset({
+    "name", "email", "phone", "mobile", "street", "street2", "xero_street3",
+    "xero_street4", "city", "state_id", "zip", "country_id", "vat",
+    "company_registry", "ref", "website", "xero_state_text", "xero_country_text",
+    "is_company",
+})
+# A child contact's fields that are its parent's primary person in Xero.
+PERSON_FIELDS = frozenset({"name", "email", "type", "parent_id", "active"})
+SIMPLE = {"phone": "phone", "mobile": "mobile", "street": "street", "street2": "street2",
+          "street3": "xero_street3", "street4": "xero_street4", "city": "city",
+          "zip": "zip", "vat": "vat", "company_registry": "company_registry",
+          "ref": "ref", "website": "website"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    xero_street3 = fields.Char("Address line 3")
+    xero_street4 = fields.Char("Address line 4")
+    xero_state_text = fields.Char(
+        "Region (as in Xero)", help="Xero's region when no Odoo state matches it."
+    )
+    xero_country_text = fields.Char(
+        "Country (as in Xero)", help="Xero's country when no Odoo country matches it."
+    )
+    xero_contact_ids = fields.One2many("xero.contact", "odoo_id", "Xero contacts")
+    xero_binding_id = fields.Many2one(
+        "xero.contact", compute="_compute_xero_binding_id",
+        help="This partner's Xero contact in the current company's organisation.",
+    )
+    xero_diff_ids = fields.Many2many("xero.contact.diff", compute="_compute_xero_binding_id")
+    xero_diff_count = fields.Integer(compute="_compute_xero_binding_id")
+    xero_sync_state = fields.Selection(
+        lambda self: self.env["xero.contact"]._fields["sync_state"].selection,
+        compute="_compute_xero_binding_id")
+    xero_error = fields.Text(compute="_compute_xero_binding_id")
+
+    @api.depends("xero_contact_ids.state", "xero_contact_ids.diff_ids",
+                 "xero_contact_ids.sync_state", "xero_contact_ids.error_message")
+    @api.depends_context("company")
+    def _compute_xero_binding_id(self):
+        for partner in self:
+            binding = partner.xero_contact_ids.filtered(
+                lambda b: b.state == "linked" and b.company_id == self.env.company)[:1]
+            partner.xero_binding_id = binding
+            partner.xero_diff_ids = binding.diff_ids
+            partner.xero_diff_count = len(binding.diff_ids)
+            partner.xero_sync_state = binding.sync_state
+            partner.xero_error = binding.error_message
+
+    # === SYNC VALUES ===
+
+    def _xero_primary_person(self):
+        """The partner standing for the Xero contact's primary person."""
+        self.ensure_one()
+        if not self.is_company:
+            return self
+        return self.child_ids.filtered(lambda c: c.type == "contact" and c.active).sorted(
+            "id")[:1]
+
+    def _xero_sync_values(self, name_hints=None):
+        """{partner id: sync values} (same keys as xero_core.contact_mapping).
+
+        ``name_hints`` ({partner id: (first, last)}, from the last sync) keep
+        Xero's split of a person's name ("Jan" / "van der Berg") as long as
+        Odoo's single name still reads the same."""
+        result = {}
+        # Country and region names as Xero has them, whatever the user's language.
+        for partner in self.with_context(lang="en_US"):
+            person = partner._xero_primary_person()
+            person_name = person.name if person else ""
+            if partner.is_company:
+                email = person.email if person else partner.email
+            else:
+                email = partner.email
+            hint = (name_hints or {}).get(partner.id)
+            if hint and join_person_name(*hint) == text(person_name):
+                first, last = hint
+            else:
+                first, last = split_person_name(person_name) if person_name else ("", "")
+            values = {
+                "name": text(partner.name),
+                "first_name": first,
+                "last_name": last,
+                "email": text(email),
+                "state": text(partner.state_id.name or partner.xero_state_text),
+                "country": text(partner.country_id.name or partner.xero_country_text),
+            }
+            for key, field in SIMPLE.items():
+                values[key] = text(partner[field])
+            result[partner.id] = {key: values.get(key, "") for key in FIELD_KEYS}
+        return result
+
+    def _xero_apply_values(self, values, keys, resolver=None):
+        """Write Xero sync ``values`` for ``keys`` into the partner, without
+        marking it for a push (this is a pull). Returns notes about values
+        that could not map to an Odoo record."""
+        self.ensure_one()
+        resolver = resolver or self.env["xero.contact"]._address_resolver()
+        notes = []
+        vals = {}
+        keys = set(keys)
+        if "name" in keys and text(values.get("name")):
+            vals["name"] = values["name"]
+        for key, field in SIMPLE.items():
+            if key in keys:
+                vals[field] = values.get(key) or False
+        if "country" in keys or "state" in keys:
+            country_text = values.get("country") if "country" in keys else (
+                self.country_id.name or self.xero_country_text)
+            state_text = values.get("state") if "state" in keys else (
+                self.state_id.name or self.xero_state_text)
+            country, country_note = resolver.country(country_text)
+            state, state_note = resolver.state(state_text, country)
+            # Keep Xero's text when no Odoo record matches it.
+            vals.update({
+                "country_id": country.id,
+                "xero_country_text": False if country else text(country_text) or False,
+                "state_id": state.id,
+                "xero_state_text": False if state else text(state_text) or False,
+            })
+            notes += [n for n in (country_note, state_note) if n]
+        person_keys = keys & {"first_name", "last_name", "email"}
+        partner = self.with_context(xero_no_push=True)
+        if person_keys and not self.is_company:
+            if "email" in person_keys:
+                vals["email"] = values.get("email") or False
+            if ("first_name" in person_keys or "last_name" in person_keys) and "name" not in vals:
+                current_first, current_last = split_person_name(self.name)
+                name = join_person_name(
+                    values.get("first_name") if "first_name" in person_keys else current_first,
+                    values.get("last_name") if "last_name" in person_keys else current_last,
+                )
+                if name:
+                    vals["name"] = name
+        elif person_keys:
+            partner._xero_apply_person(values, person_keys)
+        if vals:
+            partner.write(vals)
+        return notes
+
+    def _xero_apply_person(self, values, keys):
+        """Company partner: the primary person is a child contact."""
+        person = self._xero_primary_person()
+        first, last = split_person_name(person.name) if person else ("", "")
+        first = values.get("first_name") if "first_name" in keys else first
+        last = values.get("last_name") if "last_name" in keys else last
+        name = join_person_name(first, last)
+        email = values.get("email") if "email" in keys else (person.email if person else "")
+        if person:
+            vals = {}
+            if name:
+                vals["name"] = name
+            if "email" in keys:
+                vals["email"] = email or False
+            person.write(vals)
+        elif name:
+            self.create({"parent_id": self.id, "type": "contact", "name": name,
+                         "email": email or False})
+        elif "email" in keys:
+            self.email = email or False
+
+    # === CHANGE TRACKING ===
+
+    def _xero_bindings_to_mark(self, vals):
+        """Bindings whose Xero contact a write of ``vals`` changes, in every
+        company (bookkeeping: not limited by the user's current companies)."""
+        keys = set(vals)
+        partners = self.sudo().with_context(active_test=False)
+        bindings = self.env["xero.contact"].sudo()
+        if keys & SYNCED_FIELDS:
+            bindings |= partners.xero_contact_ids
+        if keys & PERSON_FIELDS:
+            bindings |= partners.filtered("parent_id").parent_id.xero_contact_ids
+        return bindings.filtered(lambda b: b.state == "linked")
+
+    def write(self, vals):
+        if self.env.context.get("xero_no_push") or not (
+            set(vals) & (SYNCED_FIELDS | PERSON_FIELDS)
+        ):
+            return super().write(vals)
+        before = self._xero_bindings_to_mark(vals)
+        res = super().write(vals)
+        (before | self._xero_bindings_to_mark(vals))._mark_odoo_changed()
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if not self.env.context.get("xero_no_push"):
+            persons = partners.filtered(lambda p: p.parent_id and p.type == "contact")
+            persons.sudo().parent_id.xero_contact_ids.filtered(
+                lambda b: b.state == "linked")._mark_odoo_changed()
+        return partners
+
+    def unlink(self):
+        # Deleting a partner never deletes anything in Xero: the Xero contact
+        # goes back to the "to review" list.
+        self.env["xero.contact"].sudo().with_context(active_test=False).search(
+            [("odoo_id", "in", self.ids)]).action_unlink_partner()
+        return super().unlink()
+
+    # === ACTIONS ===
+
+    def action_open_xero_contact(self):
+        """The partner's Xero link (open in Xero, unlink)."""
+        self.ensure_one()
+        bindings = self.commercial_partner_id.xero_contact_ids
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "xero.contact",
+            "name": _("Xero contact"),
+            "domain": [("id", "in", bindings.ids)],
+            "view_mode": "list,form",
+        }
+        if len(bindings) == 1:
+            action.update(view_mode="form", res_id=bindings.id)
+        return action
+
+    def _xero_binding_or_raise(self):
+        """The binding, for someone allowed to edit this partner."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.xero_binding_id:
+            raise UserError(_("%s is not linked to Xero in this company.", self.display_name))
+        return self.xero_binding_id.sudo()
+
+    def action_xero_push_all(self):
+        return self._xero_binding_or_raise().action_push_all()
+
+    def action_xero_pull_all(self):
+        return self._xero_binding_or_raise().action_pull_all()
+
+    def action_xero_ignore_all(self):
+        return self._xero_binding_or_raise().action_ignore_all()
+
+    def action_xero_retry(self):
+        return self._xero_binding_or_raise().action_retry()

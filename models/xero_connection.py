@@ -1,0 +1,392 @@
+import logging
+import zlib
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..xero_core.endpoints import contact_link
+from ..xero_core.errors import XeroAuthError, XeroError, XeroRateLimited
+
+_logger = logging.getLogger(__name__)
+
+# (job, label, interval number, interval type, first run in N minutes)
+CRON_JOBS = [
+    ("push_contacts", "Push Xero changes", 15, "minutes", 2),
+    ("pull_contacts", "Pull Xero changes", 30, "minutes", 5),
+    ("pull_ledger", "Pull Xero sales ledger", 1, "hours", 20),
+    ("push_invoices", "Push invoices to Xero", 15, "minutes", 9),
+    ("import_contacts", "Import Xero contacts (background)", 1, "days", 60 * 24),
+]
+# Jobs that write the connection's own state (watermarks): one at a time.
+STATE_JOBS = ("pull_contacts", "pull_ledger")
+
+
+class XeroConnection(models.Model):
+    """A company's practice connection: the Xero organisation its contacts,
+    ledger and invoices sync with, and how."""
+
+    _name = "xero.connection"
+    _description = "Xero connection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "company_id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company,
+        index=True, readonly=True,
+    )
+    organisation_id = fields.Many2one(
+        "xero.organisation", "Xero organisation", ondelete="restrict", tracking=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    tenant_id = fields.Char(related="organisation_id.tenant_id")
+    short_code = fields.Char(related="organisation_id.short_code")
+    authorization_id = fields.Many2one(related="organisation_id.authorization_id")
+    xero_login = fields.Char(related="authorization_id.name", string="Xero login")
+    token_expiry = fields.Datetime(related="authorization_id.token_expiry")
+    connected_by_id = fields.Many2one("res.users", "Connected by", readonly=True)
+    connected_at = fields.Datetime(readonly=True)
+    sync_enabled = fields.Boolean(
+        default=True, tracking=True,
+        help="Off after Disconnect: nothing syncs, links are kept for Reconnect.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Not connected"),
+            ("connected", "Connected"),
+            ("expired", "Expired"),
+            ("disconnected", "Disconnected"),
+            ("revoked", "Access revoked"),
+        ],
+        # Not stored: marking a login expired (in a transaction of its own)
+        # must not have to update this row, which a running job may hold.
+        compute="_compute_state",
+    )
+    paused_until = fields.Datetime(
+        readonly=True, help="Xero's rate limit was reached: syncing resumes then."
+    )
+    pause_reason = fields.Char(readonly=True)
+    cron_ids = fields.Many2many("ir.cron", string="Scheduled actions", readonly=True,
+                                copy=False)
+
+    # Contacts (two-way) settings
+    auto_push = fields.Boolean("Auto-push Odoo changes", default=True)
+    auto_pull = fields.Boolean(
+        "Auto-pull Xero changes", default=False,
+        help="Off: changes made in Xero wait on the partner for review.",
+    )
+    create_in_xero = fields.Selection(
+        [("off", "Off"), ("customers", "Customers only"), ("all", "All new partners")],
+        "Create new customers in Xero", default="off", required=True,
+    )
+    conflict_policy = fields.Selection(
+        [("ask", "Ask"), ("odoo", "Odoo wins"), ("xero", "Xero wins")],
+        "When both sides changed", default="ask", required=True,
+    )
+
+    # Watermarks of the incremental pulls
+    contacts_synced_at = fields.Datetime("Contacts pulled up to", readonly=True)
+    contacts_full_at = fields.Datetime("Last full contact reconcile", readonly=True)
+    # Read from the sync log rather than written on this row: concurrent
+    # workers would otherwise conflict on it.
+    last_push_at = fields.Datetime("Last push", compute="_compute_last_sync")
+    last_pull_at = fields.Datetime("Last pull", compute="_compute_last_sync")
+
+    _sql_constraints = [
+        ("company_uniq", "unique(company_id)",
+         "A company has at most one Xero practice connection."),
+    ]
+
+    @api.depends("company_id.name", "organisation_id.name")
+    def _compute_name(self):
+        for conn in self:
+            conn.name = " → ".join(
+                n for n in (conn.company_id.name, conn.organisation_id.name) if n
+            )
+
+    def _compute_last_sync(self):
+        Log = self.env["xero.sync.log"].sudo()
+        for conn in self:
+            for field, direction in (("last_push_at", "push"), ("last_pull_at", "pull")):
+                last = Log.search([("connection_id", "=", conn.id), ("direction", "=", direction),
+                                   ("state", "=", "done")], order="id desc", limit=1)
+                conn[field] = last.finished_at or last.create_date
+
+    @api.depends("organisation_id", "organisation_id.reachable",
+                 "organisation_id.authorization_id.state", "sync_enabled")
+    def _compute_state(self):
+        for conn in self:
+            auth = conn.organisation_id.authorization_id
+            if not conn.organisation_id:
+                conn.state = "draft"
+            elif not auth or auth.state == "revoked" or not conn.organisation_id.reachable:
+                conn.state = "revoked"
+            elif auth.state == "expired":
+                conn.state = "expired"
+            elif not conn.sync_enabled:
+                conn.state = "disconnected"
+            else:
+                conn.state = "connected"
+
+    # === CRUD ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        connections = super().create(vals_list)
+        connections._ensure_crons()
+        return connections
+
+    def unlink(self):
+        crons = self.sudo().cron_ids
+        res = super().unlink()
+        crons.unlink()
+        return res
+
+    def _ensure_crons(self):
+        """One scheduled action per job and connection, so each can be
+        switched off and timed on its own."""
+        model = self.env["ir.model"]._get("xero.connection")
+        for conn in self.sudo():
+            existing = {c.code: c for c in conn.cron_ids}
+            for job, label, number, unit, delay in CRON_JOBS:
+                code = f"model.browse({conn.id})._cron_run({job!r})"
+                if code in existing:
+                    continue
+                conn.cron_ids |= self.env["ir.cron"].sudo().create({
+                    "name": f"Xero: {label} ({conn.company_id.name})",
+                    "model_id": model.id,
+                    "state": "code",
+                    "code": code,
+                    "interval_number": number,
+                    "interval_type": unit,
+                    # Staggered, so the jobs of a connection do not all start at once.
+                    "nextcall": fields.Datetime.now() + timedelta(minutes=delay),
+                    "user_id": self.env.ref("base.user_root").id,
+                })
+
+    def _cron(self, job):
+        self.ensure_one()
+        code = f"model.browse({self.id})._cron_run({job!r})"
+        return self.sudo().cron_ids.filtered(lambda c: c.code == code)[:1]
+
+    # === HELPERS ===
+
+    @api.model
+    def _for_company(self, company=None):
+        company = company or self.env.company
+        return self.search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def _connect(self, company, organisation):
+        """Make ``organisation`` the practice organisation of ``company``."""
+        conn = self._for_company(company)
+        switching = conn.organisation_id and conn.organisation_id != organisation
+        if switching and conn._has_links():
+            raise UserError(_(
+                "%(company)s syncs with %(org)s and holds its Xero data (contacts, ledger or "
+                "invoices); it cannot switch to another organisation.",
+                company=company.name, org=conn.organisation_id.name,
+            ))
+        if switching:
+            conn._reset_sync_state()
+        vals = {
+            "organisation_id": organisation.id,
+            "sync_enabled": True,
+            "connected_by_id": self.env.uid,
+            "connected_at": fields.Datetime.now(),
+            "paused_until": False,
+        }
+        if conn:
+            conn.write(vals)
+        else:
+            conn = self.create(dict(vals, company_id=company.id))
+        try:
+            organisation._refresh_details()
+        except XeroError as exc:
+            _logger.warning("Could not read the Xero organisation details: %s", exc.message)
+        conn.message_post(body=_("Connected to %(org)s by %(user)s.",
+                                 org=organisation.name, user=self.env.user.name))
+        return conn
+
+    def _has_links(self):
+        """Whether this connection holds data of its organisation (extended
+        per kind of record)."""
+        return False
+
+    def _reset_sync_state(self):
+        """Watermarks belong to one organisation (extended per job)."""
+        return True
+
+    def _check_usable(self):
+        """Raise a user-facing error if this connection cannot sync now."""
+        self.ensure_one()
+        messages = {
+            "draft": _("Choose the Xero organisation of %s first (Settings > Xero).",
+                       self.company_id.name),
+            "expired": _("The Xero authorisation has expired: click Reconnect."),
+            "disconnected": _("The Xero connection is disconnected: click Reconnect."),
+            "revoked": _("Xero access was revoked: connect to Xero again."),
+        }
+        if self.state in messages:
+            raise UserError(messages[self.state])
+
+    def _commit(self):
+        """Commit a finished batch of a sync job."""
+        # Each batch is final once Xero has it: commit so a crash later
+        # cannot undo what Xero already applied, and a rerun resumes.
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _xero_client(self, **options):
+        self.ensure_one()
+        self._check_usable()
+        return self.organisation_id._xero_client(**options)
+
+    def _contact_url(self, contact_id):
+        return contact_link(self.short_code, contact_id)
+
+    def _is_paused(self):
+        return bool(self.paused_until and self.paused_until > fields.Datetime.now())
+
+    def _pause_for_rate_limit(self, exc):
+        """Xero said stop: pause this organisation only, say why, resume later."""
+        seconds = exc.retry_after or (3600 if exc.problem == "day" else 60)
+        until = fields.Datetime.now() + timedelta(seconds=seconds)
+        reason = (_("Xero's daily call limit reached; syncing resumes at %s UTC.", until)
+                  if exc.problem == "day" else
+                  _("Xero's %(problem)s limit reached; syncing resumes at %(until)s UTC.",
+                    problem=exc.problem or "rate", until=until))
+        self.sudo().write({"paused_until": until, "pause_reason": reason})
+        self.env["xero.sync.log"].sudo()._log_event(self, "pause", reason, state="failed")
+        for cron in self.sudo().cron_ids.filtered("active"):
+            cron._trigger(at=until)
+        return until
+
+    # === ACTIONS ===
+
+    def action_connect(self):
+        """Start Xero's consent screen for this company (also Reconnect)."""
+        self.ensure_one()
+        self.env["xero.authorization"]._xero_app_credentials()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/xero/oauth/start?purpose=practice&company_id={self.company_id.id}",
+            "target": "self",
+        }
+
+    action_reconnect = action_connect
+
+    def action_disconnect(self):
+        """Soft disconnect: stop syncing, keep every link for Reconnect."""
+        self.write({"sync_enabled": False})
+        self.message_post(body=_("Disconnected from Xero by %s; links are kept.",
+                                 self.env.user.name))
+        return True
+
+    def action_resume(self):
+        """Undo a soft disconnect while the authorisation is still valid."""
+        for conn in self:
+            if conn.authorization_id.state != "active":
+                return conn.action_connect()
+        self.write({"sync_enabled": True})
+        return True
+
+    def action_revoke(self):
+        """Hard disconnect (after the confirmation in the view)."""
+        for conn in self:
+            org = conn.organisation_id
+            auth = org.authorization_id
+            if auth and auth.state == "active" and org.xero_connection_uid:
+                try:
+                    client = auth._xero_client()
+                    client.delete_connection(org.xero_connection_uid)
+                except XeroError as exc:
+                    _logger.warning("Deleting the Xero connection failed: %s", exc.message)
+            if auth:
+                auth.action_revoke()
+            conn.write({"sync_enabled": False})
+            conn.message_post(body=_("Xero access revoked by %s.", self.env.user.name))
+        return True
+
+    def action_open_in_xero(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "new",
+                "url": f"https://go.xero.com/organisationlogin/default.aspx?shortcode="
+                       f"{self.short_code or ''}"}
+
+    def action_refresh_organisation(self):
+        self._check_usable()
+        try:
+            self.organisation_id._refresh_details()
+        except XeroError as exc:
+            raise UserError(exc.message) from exc
+        return True
+
+    # === SCHEDULED ACTIONS ===
+
+    # Scopes a job needs (granular, or the broad scope older apps use).
+    JOB_SCOPES = {
+        "pull_ledger": ("accounting.invoices", "accounting.invoices.read",
+                        "accounting.transactions", "accounting.transactions.read"),
+        "push_invoices": ("accounting.invoices", "accounting.transactions"),
+    }
+
+    def _has_scope_for(self, job):
+        needed = self.JOB_SCOPES.get(job)
+        granted = set((self.sudo().authorization_id.scope or "").split())
+        return not needed or not granted or bool(granted & set(needed))
+
+    def _cron_run(self, job):
+        """Entry point of every per-connection scheduled action."""
+        self.ensure_one()
+        if self.state != "connected":
+            _logger.info("Xero %s not run for %s: %s", job, self.name, self.state)
+            return
+        if self._is_paused():
+            _logger.info("Xero %s paused for %s until %s", job, self.name, self.paused_until)
+            return
+        if not self._has_scope_for(job):
+            _logger.info("Xero %s not run for %s: the login did not grant its scope",
+                         job, self.name)
+            return
+        if job in STATE_JOBS and not self._try_state_lock():
+            _logger.info("Xero %s postponed for %s: another job is updating it", job, self.name)
+            self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
+            return
+        try:
+            getattr(self, f"_job_{job}")()
+        except XeroError as exc:
+            # What was committed stays; the unfinished batch is dropped and
+            # retried on the next run. The job itself ends cleanly.
+            self.env.cr.rollback()
+            if isinstance(exc, XeroRateLimited):
+                self._pause_for_rate_limit(exc)
+            else:
+                if isinstance(exc, XeroAuthError) and self.authorization_id.state == "active":
+                    # Only a new login helps; make sure the state says so.
+                    self.authorization_id._mark_expired(exc.message)
+                self.env["xero.sync.log"]._log_event(
+                    self, job.replace("_", " "), exc.message, state="failed")
+            self._commit()
+        finally:
+            if job in STATE_JOBS:
+                self._release_state_lock()
+
+    def _state_lock_key(self):
+        return zlib.crc32(f"xero_connector.connection.{self.id}".encode())
+
+    def _try_state_lock(self):
+        """A session lock (it outlives the per-batch commits) so that two
+        jobs never update this connection's watermarks at the same time."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [self._state_lock_key()])
+        return self.env.cr.fetchone()[0]
+
+    def _release_state_lock(self):
+        try:
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [self._state_lock_key()])
+        except psycopg2.Error:
+            # Aborted by the error being raised: roll back, then release.
+            self.env.cr.rollback()
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [self._state_lock_key()])

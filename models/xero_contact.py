@@ -1,0 +1,291 @@
+import logging
+import uuid
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..xero_core import contact_mapping as cm
+from ..xero_core import diff as xdiff
+from ..xero_core.dates import parse_datetime, to_naive_utc
+from ..xero_core.endpoints import contact_link
+
+_logger = logging.getLogger(__name__)
+
+
+class XeroContact(models.Model):
+    """A Xero contact of a connection, and the partner it is linked to.
+
+    It is both the line of the *Sync with Xero* screen (to review / synced /
+    ignored) and the binding the two-way sync works on: Xero's last values,
+    the snapshot of the last sync (for three-way diffs), and the pending
+    push.
+    """
+
+    _name = "xero.contact"
+    _inherit = ["xero.binding"]
+    _description = "Xero contact"
+    _order = "xero_name, id"
+    _rec_name = "xero_name"
+
+    odoo_id = fields.Many2one("res.partner", "Partner", ondelete="set null", index=True)
+    active = fields.Boolean(
+        default=True, help="Unlinked contacts archived in Xero are hidden.")
+    state = fields.Selection(
+        [("review", "To review"), ("linked", "Synced"), ("ignored", "Ignored")],
+        default="review", required=True, index=True,
+    )
+    # What Xero says (shown in the list)
+    xero_name = fields.Char("Xero name", readonly=True)
+    xero_person = fields.Char("Person", readonly=True)
+    xero_email = fields.Char("Email", readonly=True)
+    xero_phone = fields.Char("Phone", readonly=True)
+    xero_city = fields.Char("City", readonly=True)
+    xero_status = fields.Selection(
+        [("ACTIVE", "Active"), ("ARCHIVED", "Archived"), ("GDPRREQUEST", "GDPR request")],
+        default="ACTIVE", readonly=True, index=True,
+    )
+    is_customer = fields.Boolean("Customer", readonly=True)
+    is_supplier = fields.Boolean("Supplier", readonly=True)
+    xero_values = fields.Json(readonly=True, help="Sync values as Xero has them.")
+    snapshot = fields.Json(readonly=True, help="Sync values at the last sync.")
+    import_note = fields.Text("Note", readonly=True)
+
+    # Match suggestion
+    match_partner_id = fields.Many2one("res.partner", "Suggested partner", readonly=True,
+                                       index="btree_not_null")
+    match_score = fields.Float("Score", readonly=True, aggregator=None)
+    match_reason = fields.Char("Matched on", readonly=True)
+    match_ambiguous = fields.Boolean("Ambiguous", readonly=True)
+    link_partner_id = fields.Many2one(
+        "res.partner", "Link to", compute="_compute_link_partner_id", store=True,
+        readonly=False, help="Partner to link on Sync; the suggestion by default.",
+    )
+    sync_action = fields.Selection(
+        [("import", "Import"), ("link", "Link to existing"), ("ignore", "Ignore")],
+        "Action",
+    )
+    merge_from = fields.Selection(
+        [("none", "Keep both as they are"), ("xero", "Take data from Xero"),
+         ("odoo", "Take data from Odoo")],
+        "On link", default="none",
+    )
+
+    # Two-way sync state
+    need_push = fields.Boolean(readonly=True, copy=False, index=True)
+    push_key = fields.Char(readonly=True, copy=False,
+                           help="Idempotency key of the pending change.")
+    diff_ids = fields.One2many("xero.contact.diff", "binding_id", "Differences")
+    diff_count = fields.Integer(compute="_compute_diff_count", store=True)
+    sync_state = fields.Selection(
+        [("ok", "In sync"), ("pending", "Changes to review"), ("push", "To push"),
+         ("error", "Error")],
+        compute="_compute_sync_state", store=True,
+    )
+    ignored_diffs = fields.Json(readonly=True, copy=False)
+    xero_url = fields.Char("Open in Xero", compute="_compute_xero_url")
+
+    _sql_constraints = [
+        ("external_uniq", "unique(backend_id, external_id)",
+         "This Xero contact is already known for this connection."),
+        ("partner_uniq", "unique(backend_id, odoo_id)",
+         "A partner can be linked to one Xero contact per connection."),
+    ]
+
+    @api.depends("match_partner_id")
+    def _compute_link_partner_id(self):
+        for binding in self:
+            if not binding.link_partner_id:
+                binding.link_partner_id = binding.match_partner_id
+
+    @api.depends("diff_ids")
+    def _compute_diff_count(self):
+        for binding in self:
+            binding.diff_count = len(binding.diff_ids)
+
+    @api.depends("diff_ids", "need_push", "error_message", "state")
+    def _compute_sync_state(self):
+        for binding in self:
+            if binding.state != "linked":
+                binding.sync_state = False
+            elif binding.error_message:
+                binding.sync_state = "error"
+            elif binding.need_push:
+                binding.sync_state = "push"
+            elif binding.diff_ids:
+                binding.sync_state = "pending"
+            else:
+                binding.sync_state = "ok"
+
+    @api.depends("external_id", "backend_id.short_code")
+    def _compute_xero_url(self):
+        for binding in self:
+            binding.xero_url = binding.external_id and contact_link(
+                binding.backend_id.short_code, binding.external_id)
+
+    # === XERO DATA ===
+
+    @api.model
+    def _xero_display_vals(self, contact, values, notes):
+        """Binding fields from a Xero contact (JSON) and its sync values."""
+        updated = None
+        try:
+            updated = to_naive_utc(parse_datetime(contact.get("UpdatedDateUTC")))
+        except ValueError:
+            notes = [*notes, _("Xero's UpdatedDateUTC %r is not a date.",
+                               contact.get("UpdatedDateUTC"))]
+        status = contact.get("ContactStatus") or "ACTIVE"
+        if status not in ("ACTIVE", "ARCHIVED", "GDPRREQUEST"):
+            notes = [*notes, _("Unknown Xero contact status %r.", status)]
+            status = "ACTIVE"
+        return {
+            "xero_name": values["name"] or _("(no name)"),
+            "xero_person": cm.join_person_name(values["first_name"], values["last_name"]),
+            "xero_email": values["email"],
+            "xero_phone": values["phone"] or values["mobile"],
+            "xero_city": values["city"],
+            "xero_status": status,
+            "is_customer": bool(contact.get("IsCustomer")),
+            "is_supplier": bool(contact.get("IsSupplier")),
+            "xero_values": values,
+            "external_updated_at": updated,
+            "import_note": "\n".join(notes) or False,
+        }
+
+    # === DIFFERENCES ===
+
+    def _odoo_values(self):
+        hints = {}
+        for binding in self.filtered("odoo_id"):
+            known = binding.snapshot or binding.xero_values or {}
+            if known.get("first_name") or known.get("last_name"):
+                hints[binding.odoo_id.id] = (known.get("first_name", ""),
+                                             known.get("last_name", ""))
+        return self.mapped("odoo_id")._xero_sync_values(hints)
+
+    def _differences(self, odoo_values):
+        """Three-way differences of this binding, minus ignored ones."""
+        self.ensure_one()
+        ignored = self.ignored_diffs or {}
+        # An unset Json field reads as False: no snapshot means never synced.
+        return [
+            d for d in xdiff.three_way(self.snapshot or None, odoo_values, self.xero_values or {})
+            if ignored.get(d.field) != [xdiff.normalise(d.field, d.odoo_value),
+                                        xdiff.normalise(d.field, d.xero_value)]
+        ]
+
+    def _recompute_diffs(self, odoo_values=None):
+        """Refresh the difference lines of linked bindings."""
+        odoo_values = odoo_values or self._odoo_values()
+        self.diff_ids.unlink()
+        self.env["xero.contact.diff"].create([
+            {"binding_id": binding.id, "field": d.field, "odoo_value": d.odoo_value,
+             "xero_value": d.xero_value, "side": d.side}
+            for binding in self.filtered(lambda b: b.state == "linked" and b.odoo_id)
+            for d in binding._differences(odoo_values[binding.odoo_id.id])
+        ])
+        return True
+
+    def _mark_odoo_changed(self):
+        """A synced field changed in Odoo: queue a push with a new key."""
+        for binding in self:
+            binding.write({"need_push": True, "push_key": uuid.uuid4().hex})
+        if self:
+            self._recompute_diffs()
+
+    # === LINKING ===
+
+    def _check_linkable(self, partner):
+        self.ensure_one()
+        if not partner:
+            raise UserError(_("Choose the partner to link %s to.", self.xero_name))
+        if self.state == "linked" and self.odoo_id != partner:
+            raise UserError(_("Xero contact %(xero)s is already linked to %(partner)s.",
+                              xero=self.xero_name, partner=self.odoo_id.display_name))
+        other = self.with_context(active_test=False).search([
+                             ("backend_id", "=", self.backend_id.id),
+                             ("odoo_id", "=", partner.id), ("id", "!=", self.id)], limit=1)
+        if other:
+            raise UserError(_(
+                "%(partner)s is already linked to Xero contact %(xero)s; "
+                "a partner can be linked to one Xero contact per connection.",
+                partner=partner.display_name, xero=other.xero_name,
+            ))
+
+    def _link(self, partner, merge_from="none"):
+        """Link to an existing partner. Nothing is sent either way unless a
+        merge direction is chosen; differences then show on the partner."""
+        self.ensure_one()
+        self._check_linkable(partner)
+        values = self.xero_values or {}
+        self.write({"odoo_id": partner.id, "state": "linked", "sync_action": False, "active": True,
+                    "sync_date": fields.Datetime.now(), "error_message": False,
+                    "snapshot": None, "ignored_diffs": False})
+        if merge_from == "xero":
+            notes = partner._xero_apply_values(values, cm.FIELD_KEYS)
+            self.write({"snapshot": values, "import_note": "\n".join(notes) or False})
+        elif merge_from == "odoo":
+            # With Xero's values as the last synced state, every difference
+            # reads as an Odoo change: the next push sends them all.
+            self.write({"snapshot": values, "need_push": True, "push_key": uuid.uuid4().hex})
+        self._recompute_diffs()
+        self._ledger_relink()
+        self.env["xero.sync.log"]._log_event(
+            self.backend_id, "link", _("Linked to %s", partner.display_name),
+            direction="none", count=1, record=self)
+        return True
+
+    def action_unlink_partner(self):
+        """Remove the link only; nothing is deleted in Odoo or in Xero."""
+        for binding in self:
+            binding.diff_ids.unlink()
+            binding.write({"odoo_id": False, "state": "review", "snapshot": None,
+                           "need_push": False, "error_message": False})
+            binding._ledger_relink()
+        return True
+
+    # === ADDRESS RESOLUTION ===
+
+    @api.model
+    def _address_resolver(self):
+        return _AddressResolver(self.env)
+
+
+class _AddressResolver:
+    """Find Odoo countries / states for Xero's free-text address fields."""
+
+    def __init__(self, env):
+        self.env = env
+        self.countries = {}
+        for country in env["res.country"].with_context(lang="en_US").search_read(
+                [], ["code", "name"]):
+            self.countries[country["code"].upper()] = country["id"]
+            self.countries[country["name"].casefold()] = country["id"]
+        self.states = {}
+
+    def country(self, value):
+        value = cm.text(value)
+        if not value:
+            return self.env["res.country"], None
+        country_id = self.countries.get(value.casefold()) or self.countries.get(value.upper())
+        if not country_id:
+            return self.env["res.country"], _(
+                "Country “%s” matches no Odoo country; kept as text.", value)
+        return self.env["res.country"].browse(country_id), None
+
+    def state(self, value, country):
+        value = cm.text(value)
+        if not value:
+            return self.env["res.country.state"], None
+        if country.id not in self.states:
+            table = {}
+            for state in self.env["res.country.state"].with_context(lang="en_US").search_read(
+                    [("country_id", "=", country.id)] if country else [], ["code", "name"]):
+                table.setdefault(state["code"].upper(), state["id"])
+                table.setdefault(state["name"].casefold(), state["id"])
+            self.states[country.id] = table
+        state_id = self.states[country.id].get(value.casefold()) or self.states[
+            country.id].get(value.upper())
+        if not state_id or not country:
+            return self.env["res.country.state"], _(
+                "Region “%s” matches no Odoo state; kept as text.", value)
+        return self.env["res.country.state"].browse(state_id), None

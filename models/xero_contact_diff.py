@@ -1,0 +1,78 @@
+from odoo import api, fields, models
+
+from ..xero_core import contact_mapping as cm
+from ..xero_core import diff as xdiff
+
+SIDES = [
+    (xdiff.ODOO, "Changed in Odoo"),
+    (xdiff.XERO, "Changed in Xero"),
+    (xdiff.BOTH, "Changed on both"),
+    (xdiff.NEW, "Different since linking"),
+]
+
+
+class XeroContactDiff(models.Model):
+    """A field on which a linked partner and its Xero contact disagree."""
+
+    _name = "xero.contact.diff"
+    _description = "Xero contact difference"
+    _order = "partner_id, id"
+
+    binding_id = fields.Many2one("xero.contact", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="binding_id.odoo_id", store=True, index=True)
+    connection_id = fields.Many2one(related="binding_id.backend_id", store=True)
+    company_id = fields.Many2one(related="binding_id.company_id", store=True)
+    field = fields.Selection([(f.key, f.label) for f in cm.FIELDS], required=True)
+    odoo_value = fields.Char("Odoo value")
+    xero_value = fields.Char("Xero value")
+    side = fields.Selection(SIDES, "Changed", required=True)
+    can_push = fields.Boolean(compute="_compute_can_push")
+
+    @api.depends("field")
+    def _compute_can_push(self):
+        for diff in self:
+            diff.can_push = not cm.FIELD_BY_KEY[diff.field].pull_only
+
+    @property
+    def field_label(self):
+        return cm.FIELD_BY_KEY[self.field].label
+
+    def _checked(self):
+        """Whoever may edit the partners may settle their differences; the
+        bindings' bookkeeping itself is done as the system."""
+        self.partner_id.check_access("write")
+        return self.sudo()
+
+    def _by_binding(self):
+        result = {}
+        for diff in self:
+            result.setdefault(diff.binding_id, []).append(diff.field)
+        return result
+
+    def action_push(self):
+        """Send the Odoo value(s) to Xero now."""
+        diffs = self._checked()
+        by_binding = {b.id: [f for f in keys if not cm.FIELD_BY_KEY[f].pull_only]
+                      for b, keys in diffs._by_binding().items()}
+        return diffs.binding_id._push_now(by_binding)
+
+    def action_pull(self):
+        """Take the Xero value(s) into the partner."""
+        diffs = self._checked()
+        resolver = diffs.env["xero.contact"]._address_resolver()
+        for binding, keys in diffs._by_binding().items():
+            binding._pull_fields(keys, resolver)
+        return True
+
+    def action_ignore(self):
+        """Keep both values as they are; this difference stays hidden until
+        either side changes again."""
+        diffs = self._checked()
+        for binding, _keys in diffs._by_binding().items():
+            ignored = dict(binding.ignored_diffs or {})
+            for diff in diffs.filtered(lambda d, b=binding: d.binding_id == b):
+                ignored[diff.field] = [xdiff.normalise(diff.field, diff.odoo_value),
+                                       xdiff.normalise(diff.field, diff.xero_value)]
+            binding.ignored_diffs = ignored
+        diffs.unlink()
+        return True

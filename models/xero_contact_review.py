@@ -1,0 +1,147 @@
+"""The Sync with Xero screen: per line and bulk Import / Link / Ignore."""
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+# More than this many contacts to import go to the background job, so a
+# browser request never runs for minutes.
+IMPORT_INLINE_LIMIT = 2000
+
+
+class XeroContact(models.Model):
+    _inherit = "xero.contact"
+
+    # === PER LINE ===
+
+    def action_import(self):
+        """Create partners from these Xero contacts and link them."""
+        todo = self.filtered(lambda b: b.state != "linked")
+        for connection in todo.backend_id:
+            connection._check_usable()
+            bindings = todo.filtered(lambda b, c=connection: b.backend_id == c)
+            if len(bindings) > IMPORT_INLINE_LIMIT:
+                bindings.write({"sync_action": "import"})
+                connection._cron("import_contacts")._trigger()
+                return connection._notify(_(
+                    "%s contacts are being imported in the background; the Synced tab "
+                    "fills as batches finish.", len(bindings)), reload=True, kind="info")
+            connection._import_contacts(bindings)
+        return self._reload()
+
+    def action_link(self):
+        """Link each line to its chosen (or suggested) partner."""
+        for binding in self:
+            binding._link(binding.link_partner_id, binding.merge_from or "none")
+        return self._reload()
+
+    def action_ignore(self):
+        self.filtered(lambda b: b.state == "review").write(
+            {"state": "ignored", "sync_action": False})
+        return self._reload()
+
+    def action_stop_ignoring(self):
+        self.filtered(lambda b: b.state == "ignored").write({"state": "review"})
+        return self._reload()
+
+    def action_sync(self):
+        """Apply the action chosen on each selected line."""
+        if not any(self.mapped("sync_action")):
+            raise UserError(_("Choose an action (Import, Link or Ignore) on the lines first."))
+        self.filtered(lambda b: b.sync_action == "ignore").action_ignore()
+        self.filtered(lambda b: b.sync_action == "link").action_link()
+        return self.filtered(lambda b: b.sync_action == "import").action_import()
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "res.partner",
+                "res_id": self.odoo_id.id, "view_mode": "form"}
+
+    def action_open_in_xero(self):
+        self.ensure_one()
+        if not self.xero_url:
+            raise UserError(_("This contact has no Xero link yet."))
+        return {"type": "ir.actions.act_url", "url": self.xero_url, "target": "new"}
+
+    # === BULK (whole connection) ===
+
+    @api.model
+    def _connection(self):
+        return self.env["xero.connection"]._for_current_company()
+
+    @api.model
+    def action_import_all_unmatched(self):
+        connection = self._connection()
+        unmatched = self.search([("backend_id", "=", connection.id), ("state", "=", "review"),
+                                 ("xero_status", "=", "ACTIVE"),
+                                 ("match_partner_id", "=", False)])
+        if not unmatched:
+            return connection._notify(_("Every Xero contact to review has a suggested match."),
+                                      kind="info")
+        return unmatched.action_import()
+
+    @api.model
+    def action_link_by_score(self, min_score):
+        """Link every line whose suggestion scores at least ``min_score``;
+        ambiguous suggestions are never linked automatically."""
+        connection = self._connection()
+        lines = self.search([("backend_id", "=", connection.id), ("state", "=", "review"),
+                             ("xero_status", "=", "ACTIVE"), ("match_partner_id", "!=", False),
+                             ("match_score", ">=", min_score), ("match_ambiguous", "=", False)])
+        linked, taken = 0, set()
+        for line in lines.sorted(lambda b: -b.match_score):
+            if line.match_partner_id.id in taken:
+                continue  # two Xero contacts suggest the same partner: keep the best
+            line._link(line.match_partner_id)
+            taken.add(line.match_partner_id.id)
+            linked += 1
+        return connection._notify(_("%s Xero contact(s) linked.", linked), reload=True)
+
+    @api.model
+    def action_ignore_suppliers(self):
+        connection = self._connection()
+        suppliers = self.search([("backend_id", "=", connection.id), ("state", "=", "review"),
+                                 ("is_supplier", "=", True), ("is_customer", "=", False)])
+        suppliers.action_ignore()
+        return connection._notify(_("%s supplier(s) ignored.", len(suppliers)), reload=True)
+
+    @api.model
+    def action_refresh(self):
+        return self._connection().action_refresh_contacts()
+
+    @api.model
+    def action_refresh_with_archived(self):
+        """Also list contacts archived in Xero (see the "Archived in Xero" filter)."""
+        return self._connection().action_refresh_contacts(include_archived=True)
+
+    @api.model
+    def action_open_sync_screen(self):
+        """Menu entry: the screen for the current company's connection."""
+        connection = self._connection()
+        if not connection.contacts_synced_at and connection.state == "connected":
+            connection.action_refresh_contacts()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "xero_connector.action_xero_contact_review")
+        action["domain"] = [("backend_id", "=", connection.id)]
+        action["context"] = {"searchpanel_default_state": "review"}
+        return action
+
+    def _reload(self):
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    # === BACKGROUND IMPORT ===
+
+    def _job_import_contacts_lines(self, connection, limit=2000):
+        lines = self.search([("backend_id", "=", connection.id), ("state", "!=", "linked"),
+                             ("sync_action", "=", "import")], limit=limit, order="id")
+        done = connection._import_contacts(lines)
+        remaining = self.search_count([("backend_id", "=", connection.id),
+                                       ("state", "!=", "linked"), ("sync_action", "=", "import")])
+        return done, remaining
+
+
+class XeroConnection(models.Model):
+    _inherit = "xero.connection"
+
+    def _job_import_contacts(self):
+        done, remaining = self.env["xero.contact"]._job_import_contacts_lines(self)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

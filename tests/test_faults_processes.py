@@ -1,0 +1,277 @@
+"""Fault scenarios that need real transactions: two cron workers at once,
+and an Odoo process killed with SIGKILL in the middle of a long run."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from unittest.mock import patch
+
+from odoo import api, tools
+from odoo.modules.registry import DummyRLock, Registry
+from odoo.tests import TransactionCase, tagged
+
+from ..xero_core.oauth import clean_token
+from .common import CLIENT_ID, CLIENT_SECRET, PRACTICE, base_seed, sandbox
+from .test_faults import FaultTally
+
+PARAMS = ("login_url", "identity_url", "api_url", "client_id", "client_secret",
+          "calls_per_minute", "retries", "retry_backoff", "timeout")
+
+
+@tagged("post_install", "-at_install")
+class TestFaultsProcesses(FaultTally, TransactionCase):
+    """Data here is committed (other processes must see it) and removed at
+    the end."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = sandbox()
+        cls.sandbox.reset(base_seed())
+        cls.sandbox.generate(organisation=PRACTICE, contacts=5000, seed=99)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            param = env["ir.config_parameter"]
+            cls._saved = {k: param.get_param(f"xero_connector.{k}") for k in PARAMS}
+            for key in ("login_url", "identity_url", "api_url"):
+                param.set_param(f"xero_connector.{key}", cls.sandbox.url)
+            param.set_param("xero_connector.client_id", CLIENT_ID)
+            param.set_param("xero_connector.client_secret", CLIENT_SECRET)
+            param.set_param("xero_connector.calls_per_minute", 0)
+            param.set_param("xero_connector.retries", 2)
+            param.set_param("xero_connector.retry_backoff", 0.01)
+            param.set_param("xero_connector.timeout", 10)
+            company = env["res.company"].with_context(active_test=False).search(
+                [("name", "=", "Fault Tolerance Ltd")]) or env["res.company"].create(
+                {"name": "Fault Tolerance Ltd"})
+            company.active = True
+            auth = env["xero.authorization"]._from_login(
+                clean_token(cls.sandbox.connect()), company, CLIENT_ID)
+            orgs = env["xero.organisation"]._upsert_from_connections(
+                auth, auth._xero_client().connections())
+            conn = env["xero.connection"]._connect(
+                company, orgs.filtered(lambda o: o.tenant_id == PRACTICE))
+            cr.commit()  # pylint: disable=invalid-commit
+            conn._sync_contacts_from_xero()
+            cls.conn_id, cls.auth_id, cls.company_id = conn.id, auth.id, company.id
+
+    @classmethod
+    def tearDownClass(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            conn = env["xero.connection"].browse(cls.conn_id)
+            bindings = env["xero.contact"].with_context(active_test=False).search(
+                [("backend_id", "=", conn.id)])
+            partners = bindings.odoo_id
+            env["xero.sync.log"].search([("connection_id", "=", conn.id)]).unlink()
+            bindings.unlink()
+            (partners | partners.child_ids).unlink()
+            conn.unlink()
+            env["xero.organisation"].search([("company_id", "=", cls.company_id)]).unlink()
+            env["xero.authorization"].browse(cls.auth_id).unlink()
+            env["res.company"].browse(cls.company_id).active = False
+            for key, value in cls._saved.items():
+                env["ir.config_parameter"].set_param(f"xero_connector.{key}", value or False)
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        # The test runner holds the registry lock while it loads modules;
+        # cron threads in production do not contend with it.
+        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))
+
+    # -- helpers -----------------------------------------------------------------
+
+    def scalar(self, query, params=()):
+        with self.registry.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchone()[0]
+
+    def in_job(self, code):
+        """Run ``code(env, conn)`` in a committed transaction of its own."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            return code(env, env["xero.connection"].browse(self.conn_id))
+
+    def odoo_process(self, script):
+        """An Odoo shell in another process running ``script``."""
+        config = tools.config
+        command = [sys.executable, "-m", "odoo", "shell", "-d", self.env.cr.dbname,
+                   "--no-http", "--log-level=warn", f"--addons-path={config['addons_path']}",
+                   f"--data-dir={config['data_dir']}"]
+        for option in ("db_host", "db_port", "db_user", "db_password"):
+            if config.get(option):
+                command.append(f"--{option}={config[option]}")
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        process.stdin.write(script.encode())
+        process.stdin.close()
+        return process
+
+    def kill_when(self, process, query, params, threshold, timeout=180):
+        """SIGKILL ``process`` as soon as ``query`` reaches ``threshold``."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.scalar(query, params) >= threshold:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(10)
+                return True
+            if process.poll() is not None:
+                return False
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        raise AssertionError("the Odoo process made no progress")
+
+    def xero_by_id(self):
+        by_id = {}
+        for contact in self.sandbox.state(PRACTICE, "contacts"):
+            by_id.setdefault(contact["ContactID"], []).append(contact)
+        return by_id
+
+    # -- scenarios (run in name order: import, then push, then workers) ------
+
+    def test_1_kill_during_import_of_5000(self):
+        linked = ("SELECT count(*) FROM xero_contact WHERE backend_id=%s AND state='linked'",
+                  [self.conn_id])
+        process = self.odoo_process(
+            f"conn = env['xero.connection'].browse({self.conn_id})\n"
+            "lines = env['xero.contact'].search([('backend_id', '=', conn.id), "
+            "('state', '=', 'review')])\n"
+            "conn._import_contacts(lines, 250)\n")
+        killed = self.kill_when(process, *linked, threshold=500)
+        done_before = self.scalar(*linked)
+        self.assertTrue(killed and done_before < 5003, "killed in the middle")
+
+        def resume(env, conn):
+            lines = env["xero.contact"].search([("backend_id", "=", conn.id),
+                                                ("state", "=", "review")])
+            conn._import_contacts(lines, 500)
+        self.in_job(resume)
+
+        def check(env, conn):
+            bindings = env["xero.contact"].search([("backend_id", "=", conn.id)])
+            partners = bindings.odoo_id
+            lost = len(bindings.filtered(lambda b: b.state != "linked"))
+            duplicated = len(bindings) - len(partners)
+            names = partners.mapped("name")
+            duplicated += len(names) - len(set(names))
+            created = env["res.partner"].search_count([("id", "in", partners.ids)])
+            return len(bindings), lost + (len(bindings) - created), duplicated
+        self.survived(*self.in_job(check))
+
+    def test_2_kill_during_push_of_1000(self):
+        def change(env, conn):
+            bindings = env["xero.contact"].search(
+                [("backend_id", "=", conn.id), ("state", "=", "linked")], limit=1000,
+                order="id")
+            bindings.odoo_id.write({"city": "Killed Push"})
+            return bindings.ids
+        ids = self.in_job(change)
+        self.assertEqual(len(ids), 1000)
+        contacts_before = len(self.sandbox.state(PRACTICE, "contacts"))
+        pending = ("SELECT count(*) FROM xero_contact WHERE backend_id=%s AND NOT need_push "
+                   "AND id = ANY(%s)", [self.conn_id, ids])
+        process = self.odoo_process(
+            f"env['xero.connection'].browse({self.conn_id})._push_contacts(max_batches=20)\n")
+        killed = self.kill_when(process, *pending, threshold=100)
+        self.assertTrue(killed and self.scalar(*pending) < 1000, "killed in the middle")
+        self.in_job(lambda env, conn: conn._push_contacts(max_batches=40))
+        by_id = self.xero_by_id()
+
+        def check(env, conn):
+            bindings = env["xero.contact"].browse(ids)
+            lost = 0
+            for binding in bindings:
+                [contact] = by_id.get(binding.external_id) or [None]
+                city = next((a.get("City") for a in (contact or {}).get("Addresses") or []
+                             if a["AddressType"] == "POBOX"), None)
+                lost += city != "Killed Push" or binding.need_push
+            return len(bindings), lost
+        checked, lost = self.in_job(check)
+        duplicated = len(self.sandbox.state(PRACTICE, "contacts")) - contacts_before
+        self.survived(checked, lost, duplicated)
+
+    def test_3_two_workers_on_one_connection(self):
+        def change(env, conn):
+            bindings = env["xero.contact"].search(
+                [("backend_id", "=", conn.id), ("state", "=", "linked")], limit=200,
+                order="id desc")
+            bindings.odoo_id.write({"city": "Two Workers"})
+            conn.authorization_id.sudo().expires_at = 0  # both need a refresh
+            return bindings.ids
+        ids = self.in_job(change)
+        self.sandbox.clear_log()
+        errors, barrier = [], threading.Barrier(2)
+
+        def worker():
+            try:
+                barrier.wait(10)
+                self.in_job(lambda env, conn: conn._push_contacts(max_batches=10))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+        threads = [threading.Thread(target=worker) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertFalse(errors, errors)
+        self.assertEqual(len(self.sandbox.calls("/connect/token")), 1, "one refresh")
+        posts = self.sandbox.calls("/Contacts", "POST")
+        self.assertEqual(len(posts), 4, "200 contacts in 4 batches, none sent twice")
+        self.assertEqual(len({p["idempotency_key"] for p in posts}), 4)
+        by_id = self.xero_by_id()
+
+        def check(env, conn):
+            lost = 0
+            for binding in env["xero.contact"].browse(ids):
+                contact = (by_id.get(binding.external_id) or [{}])[0]
+                city = next((a.get("City") for a in contact.get("Addresses") or []
+                             if a["AddressType"] == "POBOX"), None)
+                lost += city != "Two Workers"
+            return len(ids), lost
+        checked, lost = self.in_job(check)
+        self.survived(checked, lost, 0)
+
+    def test_4_expiry_while_a_job_holds_the_connection_row(self):
+        """A job that already updated its connection gets invalid_grant on a
+        token refresh: recording the expiry must not wait for that job."""
+        self.in_job(lambda env, conn: conn.authorization_id.sudo().write({"expires_at": 0}))
+        self.sandbox.fault(kind="invalid_grant")
+        started = time.monotonic()
+
+        def job(env, conn):
+            conn.contacts_full_page = 7  # this transaction now holds the row
+            env.flush_all()
+            try:
+                conn._xero_client().organisation()
+            except Exception as exc:  # noqa: BLE001
+                return exc
+            return None
+        error = self.in_job(job)
+        self.assertLess(time.monotonic() - started, 10, "no lock wait")
+        self.assertEqual(type(error).__name__, "XeroAuthError")
+        state = self.scalar("SELECT state FROM xero_authorization WHERE id=%s", [self.auth_id])
+        self.assertEqual(state, "expired")
+
+        def reconnect(env, conn):
+            env["xero.authorization"]._from_login(
+                clean_token(self.sandbox.connect()), conn.company_id, CLIENT_ID)
+            conn.contacts_full_page = 0
+        self.in_job(reconnect)
+        self.survived(1, 0, 0)
+
+    def test_5_two_jobs_never_update_a_connection_at_once(self):
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            conn1 = api.Environment(cr1, api.SUPERUSER_ID, {})["xero.connection"].browse(
+                self.conn_id)
+            conn2 = api.Environment(cr2, api.SUPERUSER_ID, {})["xero.connection"].browse(
+                self.conn_id)
+            self.assertTrue(conn1._try_state_lock())
+            self.assertFalse(conn2._try_state_lock(), "the second job waits its turn")
+            conn1._release_state_lock()
+            self.assertTrue(conn2._try_state_lock())
+            conn2._release_state_lock()
+        self.survived(0, 0, 0)

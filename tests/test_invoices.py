@@ -1,0 +1,308 @@
+import time
+from datetime import date
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.sql_db import TestCursor
+from odoo.tests import tagged
+
+from .common import PRACTICE, XeroCase
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicePush(XeroCase):
+    def setUp(self):
+        super().setUp()
+        self.sandbox.reset(self.sandbox_seed())
+        self.conn = self.connect_practice()
+        self.customer = self.env["res.partner"].create({"name": "Invoice Customer Ltd",
+                                                        "is_company": True})
+        self.tax15 = self.env["account.tax"].create({
+            "name": "GST 15% test", "amount": 15, "type_tax_use": "sale",
+            "company_id": self.company.id})
+        self.tax_incl = self.env["account.tax"].create({
+            "name": "GST 15% incl test", "amount": 15, "type_tax_use": "sale",
+            "price_include_override": "tax_included", "company_id": self.company.id})
+        self.tax_free = self.env["account.tax"].create({
+            "name": "Exempt test", "amount": 0, "type_tax_use": "sale",
+            "company_id": self.company.id})
+        self.sandbox.clear_log()
+
+    def enable(self, **options):
+        self.conn.write(dict({"invoice_sync_enabled": True, "payment_account_code": "090"},
+                             **options))
+        self.conn.tax_map_ids.filtered(lambda m: m.tax_id == self.tax_incl).xero_tax_type = \
+            "OUTPUT2"
+
+    def invoice(self, lines=None, partner=None, move_type="out_invoice", post=True, **vals):
+        lines = lines or [(100.0, 1, 0, self.tax15)]
+        move = self.env["account.move"].create(dict({
+            "move_type": move_type,
+            "partner_id": (partner or self.customer).id,
+            "invoice_date": date(2026, 5, 1),
+            "invoice_date_due": date(2026, 5, 31),
+            "invoice_line_ids": [Command.create({
+                "name": f"Line {i}", "quantity": qty, "price_unit": price,
+                "discount": discount, "tax_ids": [Command.set(taxes.ids)]})
+                for i, (price, qty, discount, taxes) in enumerate(lines)],
+        }, **vals))
+        if post:
+            move.action_post()
+        return move
+
+    def push(self):
+        return self.run_job(self.conn, "_push_invoices")
+
+    def xero_invoice(self, move):
+        binding = move.xero_invoice_ids
+        for entity in ("invoices", "creditnotes"):
+            for doc in self.sandbox.state(PRACTICE, entity):
+                if binding.external_id in (doc.get("InvoiceID"), doc.get("CreditNoteID")):
+                    return doc
+        return None
+
+    def pay(self, move, amount, when=date(2026, 5, 10)):
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids).create(
+            {"amount": amount, "payment_date": when})
+        return wizard._create_payments()
+
+    def test_historical_invoices_are_skipped(self):
+        old = self.invoice()
+        self.enable()
+        new = self.invoice()
+        self.assertFalse(old.xero_invoice_ids)
+        self.assertEqual(new.xero_invoice_ids.state, "queued")
+        self.push()
+        self.assertFalse(old.xero_invoice_ids)
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 1)
+
+    def test_push_writes_back_number_and_customer_first(self):
+        self.enable()
+        move = self.invoice(ref="PO-77")
+        stats = self.push()
+        self.assertEqual((stats["pushed"], stats["failed"]), (1, 0))
+        binding = move.xero_invoice_ids
+        doc = self.xero_invoice(move)
+        self.assertEqual(doc["Reference"], move.name, "Odoo's number as the reference")
+        self.assertEqual(move.xero_number, doc["InvoiceNumber"])
+        self.assertEqual(move.xero_status, "DRAFT")
+        self.assertEqual(binding.state, "synced")
+        self.assertTrue(binding.xero_url)
+        contact = self.customer.xero_contact_ids
+        self.assertEqual(doc["Contact"]["ContactID"], contact.external_id,
+                         "the customer was created in Xero first")
+        self.assertEqual(doc["Total"], move.amount_total)
+        log = self.env["xero.sync.log"].search([("res_model", "=", "account.move"),
+                                                ("res_id", "=", move.id)])
+        self.assertEqual(log.state, "done")
+        self.assertEqual(log.attempts, 1)
+
+    def test_authorised_status_and_number_mode(self):
+        self.enable(invoice_status="AUTHORISED", invoice_number_mode="number")
+        move = self.invoice()
+        self.push()
+        doc = self.xero_invoice(move)
+        self.assertEqual(doc["Status"], "AUTHORISED")
+        self.assertEqual(doc["InvoiceNumber"], move.name)
+
+    def test_totals_match_with_discounts_four_decimals_inclusive_and_exclusive(self):
+        self.env.ref("product.decimal_price").digits = 4
+        self.enable()
+        exclusive = self.invoice([(12.3456, 3, 10, self.tax15), (99.9999, 1, 0, self.tax15),
+                                  (5.5, 2, 0, self.tax_free)])
+        inclusive = self.invoice([(115.0, 1, 5, self.tax_incl), (23.4567, 2, 0, self.tax_incl)])
+        self.push()
+        for move, kind in ((exclusive, "Exclusive"), (inclusive, "Inclusive")):
+            doc = self.xero_invoice(move)
+            self.assertEqual(doc["LineAmountTypes"], kind)
+            self.assertAlmostEqual(float(doc["Total"]), move.amount_total, places=2)
+            self.assertEqual(move.xero_rounding_difference, 0.0)
+        unit_amounts = [line["UnitAmount"] for line in self.xero_invoice(exclusive)["LineItems"]]
+        self.assertIn(12.3456, unit_amounts)
+        self.assertEqual(self.xero_invoice(exclusive)["LineItems"][0]["DiscountRate"], 10)
+
+    def test_unmapped_tax_is_a_clear_error_and_nothing_is_sent(self):
+        self.enable()
+        other = self.env["account.tax"].create({"name": "Special 9%", "amount": 9,
+                                                "type_tax_use": "sale"})
+        move = self.invoice([(10, 1, 0, other)])
+        self.push()
+        self.assertEqual(move.xero_sync_state, "error")
+        self.assertIn("Special 9%", move.xero_error)
+        self.assertIn("not mapped", move.xero_error)
+        self.assertFalse(self.sandbox.calls("/Invoices", "PUT"))
+        log = self.env["xero.sync.log"].search([("res_id", "=", move.id),
+                                                ("res_model", "=", "account.move")])
+        self.assertEqual(log.state, "failed")
+        # Map it, retry from the log: it goes.
+        self.conn.tax_map_ids = [Command.create({"tax_id": other.id, "xero_tax_type": "OUTPUT"})]
+        log.action_retry()
+        self.push()
+        self.assertEqual(move.xero_sync_state, "synced")
+        self.assertEqual(log.state, "done")
+
+    def test_edit_while_draft_in_xero_then_refused_once_paid(self):
+        self.enable()
+        move = self.invoice()
+        self.push()
+        move.button_draft()
+        move.invoice_line_ids[0].price_unit = 200
+        move.action_post()
+        self.push()
+        self.assertEqual(float(self.xero_invoice(move)["Total"]), move.amount_total)
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 1, "updated, not added")
+        self.pay(move, 50)
+        self.push()
+        self.assertEqual(self.xero_invoice(move)["Status"], "AUTHORISED")
+        self.assertEqual(float(self.xero_invoice(move)["AmountPaid"]), 50.0)
+        move.button_draft()
+        move.invoice_line_ids[0].price_unit = 300
+        move.action_post()
+        self.push()
+        self.assertIn("not of valid status for modification", move.xero_error)
+        self.assertEqual(move.invoice_line_ids[0].price_unit, 300, "nothing lost in Odoo")
+
+    def test_payment_create_and_delete_and_draft_approved_first(self):
+        self.enable()
+        move = self.invoice()
+        self.push()
+        self.assertEqual(self.xero_invoice(move)["Status"], "DRAFT")
+        payment = self.pay(move, 40.0, date(2026, 5, 12))
+        self.push()
+        doc = self.xero_invoice(move)
+        self.assertEqual(doc["Status"], "AUTHORISED", "approved before the payment")
+        [xero_payment] = [p for p in self.sandbox.state(PRACTICE, "payments")
+                          if p["Invoice"]["InvoiceID"] == doc["InvoiceID"]]
+        self.assertEqual((float(xero_payment["Amount"]), xero_payment["Account"]["Code"]),
+                         (40.0, "090"))
+        self.assertEqual(float(doc["AmountDue"]), move.amount_total - 40)
+        # Unreconcile in Odoo: the Xero payment goes.
+        payment.move_id.line_ids.remove_move_reconcile()
+        self.push()
+        doc = self.xero_invoice(move)
+        self.assertEqual(float(doc["AmountPaid"]), 0.0)
+        self.assertEqual(move.xero_invoice_ids.payment_ids.state, "deleted")
+
+    def test_payment_needs_a_payment_account(self):
+        self.enable(payment_account_code=False)
+        move = self.invoice()
+        self.push()
+        self.pay(move, 10)
+        self.push()
+        self.assertIn("payment account", move.xero_error)
+        self.assertFalse(self.sandbox.state(PRACTICE, "payments"))
+
+    def test_credit_note_is_allocated(self):
+        self.enable(invoice_status="AUTHORISED")
+        move = self.invoice([(100.0, 1, 0, self.tax15)])
+        self.push()
+        refund = move._reverse_moves([{"invoice_date": date(2026, 5, 5)}])
+        refund.invoice_line_ids[0].price_unit = 20
+        refund.action_post()
+        receivables = (move.line_ids | refund.line_ids).filtered(
+            lambda x: x.account_id.account_type == "asset_receivable")
+        if not receivables.matched_debit_ids | receivables.matched_credit_ids:
+            receivables.reconcile()
+        self.push()
+        self.push()  # allocations wait for the credit note to be in Xero
+        note = self.xero_invoice(refund)
+        self.assertEqual(note["Type"], "ACCRECCREDIT")
+        doc = self.xero_invoice(move)
+        self.assertAlmostEqual(float(doc["AmountCredited"]), 23.0, places=2)
+        self.assertAlmostEqual(float(doc["AmountDue"]), 92.0, places=2)
+        self.assertEqual(move.xero_invoice_ids.payment_ids.kind, "allocation")
+
+    def test_cancel_keep_and_mirror(self):
+        self.enable()
+        kept = self.invoice()
+        self.push()
+        kept.button_cancel()
+        self.push()
+        self.assertEqual(self.xero_invoice(kept)["Status"], "DRAFT", "non-destructive")
+        self.assertEqual(kept.xero_sync_state, "cancelled")
+        self.conn.deletion_mode = "mirror"
+        draft = self.invoice()
+        self.push()
+        self.conn.invoice_status = "AUTHORISED"
+        approved = self.invoice()
+        self.push()
+        (draft | approved).button_cancel()
+        self.push()
+        self.assertEqual(self.xero_invoice(draft)["Status"], "DELETED")
+        self.assertEqual(self.xero_invoice(approved)["Status"], "VOIDED")
+
+    def test_deleting_a_draft_never_touches_xero(self):
+        self.enable()
+        move = self.invoice(post=False)
+        move.unlink()
+        self.push()
+        self.assertFalse(self.sandbox.calls(method="POST"))
+
+    def test_retry_after_timeout_creates_no_duplicate(self):
+        self.enable()
+        self.env["ir.config_parameter"].sudo().set_param("xero_connector.timeout", 1)
+        move = self.invoice()
+        # Xero saves the invoice, then the answer never comes in time.
+        self.sandbox.fault(kind="hang", seconds=3, apply=True,
+                           match={"path": "/Invoices", "method": "PUT"})
+        self.push()
+        self.assertEqual(move.xero_sync_state, "synced")
+        time.sleep(2.5)  # the held-back first answer is logged once it is sent
+        puts = self.sandbox.calls("/Invoices", "PUT")
+        self.assertEqual(len(puts), 2, "sent once, retried once")
+        self.assertEqual(len({p["idempotency_key"] for p in puts}), 1, "with the same key")
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 1, "no duplicate")
+
+    def test_one_invalid_invoice_does_not_block_the_batch(self):
+        self.enable(invoice_number_mode="number")
+        moves = [self.invoice() for _i in range(3)]
+        client = self.conn._xero_client()
+        contact = self.customer.xero_contact_ids
+        if not contact.external_id:
+            self.run_job(self.conn, "_push_contacts")
+        # Another document already uses the second invoice's number in Xero.
+        client.save_invoices([{"Type": "ACCREC", "InvoiceNumber": moves[1].name,
+                               "Contact": {"Name": "Someone Else"}, "LineItems": [
+                                   {"Description": "x", "Quantity": 1, "UnitAmount": 1,
+                                    "AccountCode": "200"}]}], "taken-number")
+        self.sandbox.clear_log()
+        stats = self.push()
+        self.assertEqual((stats["pushed"], stats["failed"]), (2, 1))
+        self.assertEqual(len(self.sandbox.calls("/Invoices", "PUT")), 1)
+        self.assertIn("must be unique", moves[1].xero_error)
+        self.assertEqual([m.xero_sync_state for m in moves], ["synced", "error", "synced"])
+
+    def test_batches_of_fifty(self):
+        self.enable()
+        moves = [self.invoice() for _i in range(60)]
+        self.sandbox.clear_log()
+        stats = self.push()
+        self.assertEqual(stats["pushed"], 60)
+        self.assertEqual(len(self.sandbox.calls("/Invoices", "PUT")), 2)
+        self.assertTrue(all(m.xero_number for m in moves))
+
+    def test_crash_after_xero_created_the_group_creates_no_duplicate(self):
+        """Xero created the invoices, the run died before saving that: the
+        rerun sends the same claimed group with the same key, even though
+        another invoice was posted in between."""
+        self.enable()
+        moves = [self.invoice() for _i in range(2)]
+        real_commit = TestCursor.commit
+        state = {"crashed": False}
+
+        def dying_commit(cr):
+            if not state["crashed"] and self.sandbox.calls("/Invoices", "PUT"):
+                state["crashed"] = True
+                raise RuntimeError("worker killed")
+            return real_commit(cr)
+
+        with patch.object(TestCursor, "commit", dying_commit):
+            self.assertRaisesNoRollback(RuntimeError, self.push)
+        self.assertFalse(any(m.xero_invoice_ids.external_id for m in moves))
+        late = self.invoice()
+        self.push()
+        puts = self.sandbox.calls("/Invoices", "PUT")
+        self.assertEqual(puts[0]["idempotency_key"], puts[1]["idempotency_key"])
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 3, "no duplicate")
+        self.assertTrue(all(m.xero_number for m in [*moves, late]))

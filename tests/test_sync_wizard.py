@@ -1,0 +1,318 @@
+import json
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.sql_db import TestCursor
+from odoo.tests import tagged
+
+from .common import PRACTICE, XeroCase, base_seed
+
+
+class Interrupted(Exception):
+    """Stands for a worker dying in the middle of a long run."""
+
+
+@tagged("post_install", "-at_install")
+class TestSyncWizard(XeroCase):
+    @classmethod
+    def sandbox_seed(cls):
+        seed = base_seed()
+        practice = seed["organisations"][0]
+        practice["Contacts"] += [
+            {"Name": "Smith & Sons", "EmailAddress": "hello@smith.example"},
+            {"Name": "Old Customer", "ContactStatus": "ARCHIVED"},
+        ]
+        practice["Invoices"] = [{
+            "Type": "ACCPAY", "Contact": {"Name": "Acme Supplies"}, "Status": "AUTHORISED",
+            "LineItems": [{"Description": "Paper", "Quantity": 1, "UnitAmount": 10,
+                           "AccountCode": "429"}],
+        }]
+        return seed
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.reset(self.sandbox_seed())
+        self.conn = self.connect_practice()
+        self.Partner = self.env["res.partner"]
+        self.Binding = self.env["xero.contact"]
+        self.sandbox.clear_log()
+
+    def refresh(self):
+        return self.run_job(self.conn, "_sync_contacts_from_xero")
+
+    def line(self, name):
+        return self.Binding.with_context(active_test=False).search(
+            [("backend_id", "=", self.conn.id), ("xero_name", "=", name)])
+
+    def xero_contact(self, name):
+        contacts = self.sandbox.state(PRACTICE, "contacts")
+        return next(c for c in contacts if c["Name"] == name)
+
+    def test_first_refresh_lists_contacts_with_suggestions(self):
+        bayside = self.Partner.create({"name": "Bayside Club Ltd", "is_company": True})
+        stats = self.refresh()
+        self.assertEqual(stats["calls"], 1)
+        [call] = self.sandbox.calls("/Contacts", "GET")
+        self.assertEqual(call["query"].get("pageSize"), "1000")
+        self.assertEqual(call["query"].get("includeArchived", "False").lower(), "false")
+        lines = self.Binding.search([("backend_id", "=", self.conn.id)])
+        self.assertEqual(set(lines.mapped("xero_name")),
+                         {"Bayside Club", "Northwind Traders", "Acme Supplies", "Smith & Sons"})
+        line = self.line("Bayside Club")
+        self.assertEqual((line.xero_person, line.xero_email, line.xero_phone, line.xero_city),
+                         ("Bob Partridge", "bob@bayside.example", "09 555 1234", "Auckland"))
+        self.assertEqual(line.state, "review")
+        self.assertEqual(line.match_partner_id, bayside)
+        self.assertEqual(line.link_partner_id, bayside)
+        self.assertGreaterEqual(line.match_score, 90)
+        self.assertTrue(self.line("Acme Supplies").is_supplier)
+        self.assertFalse(self.line("Old Customer"), "archived contacts are left out")
+
+    def test_archived_contacts_only_when_asked(self):
+        self.refresh()
+        self.assertFalse(self.line("Old Customer"))
+        self.run_job(self.conn, "action_refresh_contacts", True)
+        archived = self.line("Old Customer")
+        self.assertEqual((archived.xero_status, archived.active), ("ARCHIVED", False))
+        arch = self.env.ref("xero_connector.xero_contact_view_search").arch
+        self.assertIn("('active', 'in', (True, False))", arch)
+
+    def test_incremental_refresh(self):
+        self.refresh()
+        client = self.conn._xero_client()
+        bayside = self.xero_contact("Bayside Club")
+        client.save_contacts([{"ContactID": bayside["ContactID"], "EmailAddress":
+                               "office@bayside.example"}], "k-upd")
+        client.save_contacts([{"Name": "Brand New Ltd"}], "k-new")
+        northwind = self.xero_contact("Northwind Traders")
+        client.save_contacts([{"ContactID": northwind["ContactID"],
+                               "ContactStatus": "ARCHIVED"}], "k-arch")
+        self.sandbox.clear_log()
+        stats = self.refresh()
+        self.assertEqual(stats["calls"], 1)
+        [call] = self.sandbox.calls("/Contacts", "GET")
+        self.assertTrue(call["if_modified_since"], "only changes are asked for")
+        self.assertEqual(self.line("Bayside Club").xero_email, "office@bayside.example")
+        self.assertTrue(self.line("Brand New Ltd"))
+        archived = self.line("Northwind Traders")
+        self.assertEqual(archived.xero_status, "ARCHIVED")
+        self.assertFalse(archived.active, "hidden from the screen")
+        self.assertNotIn(archived, self.Binding.search([("backend_id", "=", self.conn.id)]))
+
+    def test_import_per_line_maps_fields(self):
+        self.refresh()
+        line = self.line("Bayside Club")
+        self.run_job(line, "action_import")
+        partner = line.odoo_id
+        self.assertEqual(line.state, "linked")
+        self.assertTrue(partner.is_company)
+        self.assertEqual((partner.name, partner.phone, partner.street, partner.city,
+                          partner.zip, partner.country_id.code),
+                         ("Bayside Club", "09 555 1234", "PO Box 10", "Auckland", "1011", "NZ"))
+        [person] = partner.child_ids
+        self.assertEqual((person.name, person.email, person.type),
+                         ("Bob Partridge", "bob@bayside.example", "contact"))
+        self.assertFalse(line.diff_ids, "an import leaves nothing to sync")
+        self.assertFalse(line.need_push)
+        self.assertFalse(self.sandbox.calls(method="POST"), "import writes nothing to Xero")
+
+    def test_link_pushes_nothing_and_shows_differences(self):
+        self.refresh()
+        partner = self.Partner.create({"name": "Northwind", "is_company": True,
+                                       "email": "ap@northwind.example"})
+        line = self.line("Northwind Traders")
+        line.link_partner_id = partner
+        line.action_link()
+        self.assertEqual(line.odoo_id, partner)
+        self.assertEqual(partner.name, "Northwind", "nothing pulled")
+        self.assertFalse(self.sandbox.calls(method="POST"), "nothing pushed")
+        fields = set(line.diff_ids.mapped("field"))
+        self.assertTrue({"name", "email", "vat"} <= fields)
+        self.assertEqual(set(line.diff_ids.mapped("side")), {"new"})
+        self.assertEqual(partner.xero_diff_count, len(line.diff_ids))
+
+    def test_link_taking_data_from_xero(self):
+        self.refresh()
+        partner = self.Partner.create({"name": "Northwind", "is_company": True})
+        line = self.line("Northwind Traders")
+        line.write({"link_partner_id": partner.id, "merge_from": "xero"})
+        line.action_link()
+        self.assertEqual((partner.name, partner.vat), ("Northwind Traders", "123-456-789"))
+        self.assertFalse(line.diff_ids)
+
+    def test_ignore_and_stop_ignoring(self):
+        self.refresh()
+        line = self.line("Acme Supplies")
+        line.action_ignore()
+        self.assertEqual(line.state, "ignored")
+        self.refresh()
+        self.assertEqual(line.state, "ignored", "a refresh does not bring it back")
+        line.action_stop_ignoring()
+        self.assertEqual(line.state, "review")
+        line.action_ignore()
+        self.run_job(line, "action_import")
+        self.assertEqual(line.state, "linked")
+
+    def test_sync_button_applies_chosen_actions(self):
+        self.refresh()
+        partner = self.Partner.create({"name": "Smith and Sons"})
+        self.line("Acme Supplies").sync_action = "ignore"
+        self.line("Bayside Club").sync_action = "import"
+        smith = self.line("Smith & Sons")
+        smith.write({"sync_action": "link", "link_partner_id": partner.id})
+        lines = self.line("Acme Supplies") | self.line("Bayside Club") | smith
+        self.run_job(lines, "action_sync")
+        self.assertEqual(lines.mapped("state"), ["ignored", "linked", "linked"])
+        self.assertEqual(smith.odoo_id, partner)
+
+    def test_bulk_actions(self):
+        self.Partner.create({"name": "Smith & Sons Ltd"})
+        self.Partner.create({"name": "Smith and Sons Pty"})  # ambiguous with the first
+        northwind = self.Partner.create({"name": "Northwind Traders Limited"})
+        self.refresh()
+        self.assertTrue(self.line("Smith & Sons").match_ambiguous)
+        with self.job_env() as env:
+            env["xero.contact"].action_link_by_score(80)
+        self.assertEqual(self.line("Northwind Traders").odoo_id, northwind)
+        self.assertEqual(self.line("Smith & Sons").state, "review", "ambiguous: not linked")
+        with self.job_env() as env:
+            env["xero.contact"].action_ignore_suppliers()
+        self.assertEqual(self.line("Acme Supplies").state, "ignored")
+        with self.job_env() as env:
+            env["xero.contact"].action_import_all_unmatched()
+        self.assertEqual(self.line("Bayside Club").state, "linked")
+        self.assertEqual(self.line("Smith & Sons").state, "review", "it has a suggestion")
+
+    def test_double_link_is_refused(self):
+        self.refresh()
+        partner = self.Partner.create({"name": "One partner"})
+        first, second = self.line("Bayside Club"), self.line("Northwind Traders")
+        first._link(partner)
+        with self.assertRaisesRegex(UserError, "already linked"):
+            second._link(partner)
+        with self.assertRaisesRegex(UserError, "already linked"):
+            first._link(self.Partner.create({"name": "Another"}))
+
+    def test_interrupted_import_resumes_without_duplicates(self):
+        self.sandbox.generate(organisation=PRACTICE, contacts=1200, seed=7)
+        self.refresh()
+        lines = self.Binding.search([("backend_id", "=", self.conn.id),
+                                     ("state", "=", "review")])
+        self.assertEqual(len(lines), 1204)
+        partners_before = self.Partner.search_count([])
+        commits = []
+        real_commit = TestCursor.commit
+
+        def dying_commit(cr):
+            commits.append(1)
+            if len(commits) == 2:
+                raise Interrupted()
+            return real_commit(cr)
+
+        with patch.object(TestCursor, "commit", dying_commit):
+            self.assertRaisesNoRollback(
+                Interrupted, self.run_job, self.conn, "_import_contacts", lines, 500)
+        linked = lines.filtered(lambda b: b.state == "linked")
+        self.assertEqual(len(linked), 500, "the first batch was committed")
+        self.run_job(self.conn, "_import_contacts", lines, 500)
+        self.assertEqual(set(lines.mapped("state")), {"linked"})
+        self.assertEqual(len(lines.mapped("odoo_id")), 1204)
+        created = self.Partner.search([("id", "in", lines.odoo_id.ids)])
+        self.assertEqual(len(created), 1204)
+        # Companies plus their primary persons, nothing twice.
+        new_partners = self.Partner.search_count([]) - partners_before
+        persons = self.Partner.search_count([("parent_id", "in", lines.odoo_id.ids)])
+        self.assertEqual(new_partners, 1204 + persons)
+        names = lines.odoo_id.mapped("name")
+        self.assertEqual(len(names), len(set(names)))
+
+    def test_bad_payloads_import_with_notes(self):
+        """Xero data we cannot map fully still imports, with a note on the
+        line; the rest of the batch goes on."""
+        long_name = "Long " + "x" * 250
+        odd = [
+            {"ContactID": "aaaaaaaa-0000-4000-8000-000000000001", "Name": long_name,
+             "ContactStatus": "ACTIVE", "UpdatedDateUTC": "/Date(1700000000000+0000)/"},
+            {"ContactID": "aaaaaaaa-0000-4000-8000-000000000002", "Name": "Ünïcødé ☃ Café",
+             "EmailAddress": "not an email", "ContactStatus": "ACTIVE",
+             "UpdatedDateUTC": "/Date(1700000000000+0000)/"},
+            {"ContactID": "aaaaaaaa-0000-4000-8000-000000000003", "Name": "Atlantis Trading",
+             "ContactStatus": "ACTIVE", "UpdatedDateUTC": "not a date",
+             "Addresses": [{"AddressType": "POBOX", "City": "Poseidonia",
+                            "Country": "Atlantis", "Region": "Deep"}]},
+            {"ContactID": "aaaaaaaa-0000-4000-8000-000000000004", "Name": "Odd Status",
+             "ContactStatus": "WEIRD", "UpdatedDateUTC": "/Date(1700000000000+0000)/"},
+            {"Name": "No id at all"},
+            "not even an object",
+        ]
+        self.sandbox.fault(kind="body", match={"path": "/Contacts", "method": "GET"},
+                           body=json.dumps({"Status": "OK", "Contacts": odd}))
+        self.refresh()
+        lines = self.line(long_name) | self.line("Ünïcødé ☃ Café") | self.line(
+            "Atlantis Trading") | self.line("Odd Status")
+        self.assertEqual(len(lines), 4)
+        self.assertIn("not a valid address", self.line("Ünïcødé ☃ Café").import_note)
+        self.assertIn("not a date", self.line("Atlantis Trading").import_note)
+        self.assertIn("WEIRD", self.line("Odd Status").import_note)
+        self.run_job(lines, "action_import")
+        self.assertEqual(set(lines.mapped("state")), {"linked"})
+        atlantis = self.line("Atlantis Trading")
+        self.assertEqual(atlantis.odoo_id.xero_country_text, "Atlantis")
+        self.assertFalse(atlantis.odoo_id.country_id)
+        self.assertIn("Atlantis", atlantis.import_note)
+        self.assertEqual(self.line(long_name).odoo_id.name, long_name)
+        self.assertEqual(self.line("Ünïcødé ☃ Café").odoo_id.name, "Ünïcødé ☃ Café")
+        self.assertFalse(atlantis.diff_ids, "raw text counts as the same value")
+
+    def test_missing_name_gets_a_note(self):
+        self.sandbox.seed({"organisations": [{"OrganisationID": PRACTICE, "Contacts": [
+            {"Name": "Will Be Blanked", "FirstName": "Nina", "LastName": "Noname"}]}]})
+        self.sandbox.fault(kind="body", match={"path": "/Contacts", "method": "GET"},
+                           mutate={"set_fields": {"Name": ""}})
+        self.refresh()
+        blank = self.Binding.search([("backend_id", "=", self.conn.id),
+                                     ("xero_name", "=", "Nina Noname")])
+        self.assertTrue(blank)
+        self.assertIn("no name", blank.import_note)
+
+    def test_refresh_in_pages(self):
+        self.sandbox.generate(organisation=PRACTICE, contacts=2500, seed=3)
+        stats = self.refresh()
+        self.assertEqual(stats["calls"], 3)
+        self.assertEqual(self.Binding.search_count([("backend_id", "=", self.conn.id)]), 2504)
+
+    def test_full_read_resumes_where_it_stopped(self):
+        self.sandbox.generate(organisation=PRACTICE, contacts=2500, seed=4)
+        stats = self.run_job(self.conn, "_sync_contacts_from_xero", None, 2)
+        self.assertFalse(stats["done"])
+        self.assertEqual(self.conn.contacts_full_page, 3)
+        self.sandbox.clear_log()
+        stats = self.run_job(self.conn, "_sync_contacts_from_xero")
+        self.assertTrue(stats["done"])
+        [call] = self.sandbox.calls("/Contacts", "GET")
+        self.assertEqual(call["query"].get("page"), "3", "no page read twice")
+        self.assertEqual(call["query"].get("order"), "ContactID ASC")
+        self.assertEqual(self.conn.contacts_full_page, 0)
+        self.assertTrue(self.conn.contacts_full_at)
+        self.assertEqual(self.Binding.search_count([("backend_id", "=", self.conn.id)]), 2504)
+
+    def test_importing_an_archived_contact_keeps_it_in_sync(self):
+        self.run_job(self.conn, "action_refresh_contacts", True)
+        line = self.line("Old Customer")
+        self.assertFalse(line.active)
+        self.run_job(line, "action_import")
+        self.assertTrue(line.active, "a linked contact is never hidden")
+        self.assertEqual(line.state, "linked")
+
+    def test_employees_read_the_lines_managers_change_them(self):
+        from odoo.exceptions import AccessError
+        from odoo.tests import new_test_user
+
+        self.refresh()
+        employee = new_test_user(self.env, "plain_employee", groups="base.group_user")
+        line = self.line("Bayside Club").with_user(employee)
+        self.assertEqual(line.xero_name, "Bayside Club")
+        with self.assertRaises(AccessError):
+            line.write({"external_id": "someone-else"})
+        with self.assertRaises(AccessError):
+            line.action_ignore()
