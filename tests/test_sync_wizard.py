@@ -226,6 +226,32 @@ class TestSyncWizard(XeroCase):
         names = lines.odoo_id.mapped("name")
         self.assertEqual(len(names), len(set(names)))
 
+    def test_large_import_runs_in_the_background_job(self):
+        """Beyond the inline limit the import is queued for the connection's
+        job, which creates the partners batch by batch and reports progress."""
+        self.refresh()
+        lines = self.Binding.search([("backend_id", "=", self.conn.id),
+                                     ("state", "=", "review")])
+        self.assertGreater(len(lines), 2)
+        cron = self.conn._cron("import_contacts")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch("odoo.addons.xero_connector.models.xero_contact_review."
+                   "IMPORT_INLINE_LIMIT", 2):
+            action = lines.action_import()
+        self.assertIn(f"{len(lines)} contacts are being imported", action["params"]["message"])
+        self.assertEqual(set(lines.mapped("state")), {"review"}, "nothing imported inline")
+        self.assertEqual(set(lines.mapped("sync_action")), {"import"})
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.run_job(cron, "method_direct_trigger")
+        self.assertEqual(set(lines.mapped("state")), {"linked"})
+        self.assertEqual(len(lines.odoo_id), len(lines))
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
+        self.assertEqual((progress.done, progress.remaining), (len(lines), 0))
+        log = self.env["xero.sync.log"].search([("connection_id", "=", self.conn.id),
+                                                ("operation", "=", "import contacts")])
+        self.assertEqual(sum(log.mapped("count")), len(lines))
+
     def test_bad_payloads_import_with_notes(self):
         """Xero data we cannot map fully still imports, with a note on the
         line; the rest of the batch goes on."""
