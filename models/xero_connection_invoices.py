@@ -161,10 +161,12 @@ class XeroConnection(models.Model):
         stats = {"pushed": 0, "failed": 0}
         self._ensure_customers(client)
         self._cancel_in_xero(client)
+        sent_keys = set()
         for _batch in range(max_batches):
             key = self._next_invoice_group()
-            if not key:
-                break
+            if not key or key in sent_keys:
+                break  # nothing left, or a group kept after a failure: next run
+            sent_keys.add(key)
             result = self._send_invoice_group(key, client)
             stats["pushed"] += result["pushed"]
             stats["failed"] += result["failed"]
@@ -252,12 +254,27 @@ class XeroConnection(models.Model):
         return result
 
     def _send_invoice_group(self, key, client):
-        """Send the group claimed under ``key`` (PUT to create, POST to update)."""
+        """Send the group claimed under ``key`` (PUT to create, POST to update).
+
+        The whole group goes, also members not queued any more: a group kept
+        after a failure is sent again as the very same request (Xero replays
+        it if it had applied it). If a member changed or left meanwhile, the
+        request cannot be repeated: the group is released and its members
+        are grouped again under new keys.
+        """
         group = self.env["xero.invoice"]._lock_for_sync(
-            self._pending_invoice_domain() + [("batch_key", "=", key)], None)
+            [("backend_id", "=", self.id), ("batch_key", "=", key),
+             ("odoo_id.state", "=", "posted")], None)
         if not group:
             return {"pushed": 0, "failed": 0}  # another worker has it
         payloads = self._invoice_payloads(group)
+        sent = self.env["xero.invoice"].browse([b.id for b, _p in payloads])
+        if key != request_key([f"{b.id}:{b.push_key}" for b in sent],
+                              [p for _b, p in payloads]):
+            self.env["xero.invoice"].search([("batch_key", "=", key)]).write(
+                {"batch_key": False})
+            return {"pushed": 0, "failed": 0}
+        group.filtered(lambda b: not b.need_push).write({"need_push": True, "state": "queued"})
         Log = self.env["xero.sync.log"]
         for binding, _payload in payloads:
             Log._start(self, binding.odoo_id, "push " + binding.kind.replace("_", " "))
@@ -272,9 +289,14 @@ class XeroConnection(models.Model):
         except (XeroRateLimited, XeroAuthError):
             raise
         except XeroError as exc:
+            definite = isinstance(exc, XeroValidationError)
             for binding, _payload in payloads:
-                binding._set_error(exc.message, definite=isinstance(exc, XeroValidationError))
-            group.write({"batch_key": False})
+                binding._set_error(exc.message, definite=definite)
+            if definite:
+                group.write({"batch_key": False})
+            # Otherwise Xero may have applied the request without us seeing
+            # the answer: the group keeps its key, so the next run (or Retry)
+            # sends the same request again and Xero replays it.
             return {"pushed": 0, "failed": len(group)}
         pushed = 0
         for (binding, _payload), element in zip(payloads, results, strict=False):

@@ -165,10 +165,12 @@ class XeroInvoice(models.Model):
             self.xero_status = element.get("Status")
         for partial_id, values in payments.items():
             self._create_payment(client, partial_id, values)
+        waiting = False
         for partial_id, values in new.items():
             if values["kind"] == "allocation":
-                self._create_allocation(client, partial_id, values)
-        self.need_payment_sync = False
+                waiting |= not self._create_allocation(client, partial_id, values)
+        # An allocation whose credit note is not in Xero yet stays queued.
+        self.need_payment_sync = waiting
 
     def _create_payment(self, client, partial_id, values):
         Log = self.env["xero.sync.log"]
@@ -190,19 +192,22 @@ class XeroInvoice(models.Model):
                     _("Payment of %s recorded in Xero.", values["amount"]))
 
     def _create_allocation(self, client, partial_id, values):
+        """False when it has to wait for the credit note to reach Xero."""
         Log = self.env["xero.sync.log"]
         conn = self.backend_id
         note = self.search([("backend_id", "=", conn.id),
                             ("odoo_id", "=", values["counterpart"].id)], limit=1)
+        if not note:
+            return True  # the credit note is not synced (e.g. posted before the cut-off)
         if not note.external_id:
-            return  # the credit note is not in Xero yet: next run
+            return False
         Log._start(conn, self.odoo_id, "allocate credit note")
         payload = [im.allocation(self.external_id, values["date"], values["amount"])]
         [element] = client.allocate_credit_note(
             note.external_id, payload, request_key(["alloc", self.id, partial_id], payload))
         if element_failed(element):
             self._set_payment_error("; ".join(element_errors(element)), "allocate credit note")
-            return
+            return True
         self.env["xero.invoice.payment"].create({
             "binding_id": self.id, "kind": "allocation", "partial_id": partial_id,
             "external_id": element.get("AllocationID"), "amount": values["amount"],
@@ -210,6 +215,7 @@ class XeroInvoice(models.Model):
         Log._finish(conn, self.odoo_id, "allocate credit note",
                     _("%(amount)s of %(note)s allocated in Xero.", amount=values["amount"],
                       note=note.xero_number))
+        return True
 
     def _set_payment_error(self, message, operation="push payment"):
         self.write({"error_message": message, "error_at": fields.Datetime.now(),

@@ -213,6 +213,53 @@ class TestInvoicePush(XeroCase):
         self.assertAlmostEqual(float(doc["AmountDue"]), 92.0, places=2)
         self.assertEqual(move.xero_invoice_ids.payment_ids.kind, "allocation")
 
+    def test_allocation_waits_for_the_credit_note(self):
+        self.enable(invoice_status="AUTHORISED")
+        move = self.invoice([(100.0, 1, 0, self.tax15)])
+        self.push()
+        refund = move._reverse_moves([{"invoice_date": date(2026, 5, 5)}])
+        refund.invoice_line_ids[0].price_unit = 20
+        refund.action_post()
+        receivables = (move.line_ids | refund.line_ids).filtered(
+            lambda x: x.account_id.account_type == "asset_receivable")
+        if not receivables.matched_debit_ids | receivables.matched_credit_ids:
+            receivables.reconcile()
+        # Xero is unavailable for the credit note: every attempt fails.
+        self.sandbox.fault(kind="status", status=503, count=3,
+                           match={"path": "/CreditNotes", "method": "PUT"})
+        self.push()
+        self.assertEqual(refund.xero_sync_state, "error")
+        self.assertTrue(move.xero_invoice_ids.need_payment_sync, "the allocation waits")
+        self.assertAlmostEqual(float(self.xero_invoice(move)["AmountCredited"]), 0.0, places=2)
+        refund.action_xero_retry()
+        self.push()
+        self.assertEqual(refund.xero_sync_state, "synced")
+        self.assertAlmostEqual(float(self.xero_invoice(move)["AmountCredited"]), 23.0, places=2)
+        self.assertFalse(move.xero_invoice_ids.need_payment_sync)
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "creditnotes")), 1)
+
+    def test_retry_after_an_unanswered_push_replays_the_same_request(self):
+        """Xero applied the request but every answer was lost: the Retry of
+        one invoice sends the same group with the same key, and Xero replays
+        it instead of creating the invoices twice."""
+        self.enable()
+        self.env["ir.config_parameter"].sudo().set_param("xero_connector.timeout", 1)
+        moves = [self.invoice() for _i in range(3)]
+        self.sandbox.fault(kind="hang", seconds=3, apply=True, count=3,
+                           match={"path": "/Invoices", "method": "PUT"})
+        self.push()
+        self.assertEqual([m.xero_sync_state for m in moves], ["error"] * 3)
+        time.sleep(3)  # the held-back answers are logged once they are sent
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 3, "Xero has them")
+        self.sandbox.clear_log()
+        moves[1].action_xero_retry()
+        self.push()
+        puts = self.sandbox.calls("/Invoices", "PUT")
+        self.assertEqual(len(puts), 1)
+        self.assertEqual([m.xero_sync_state for m in moves], ["synced"] * 3)
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 3, "no duplicate")
+        self.assertEqual(len({m.xero_invoice_ids.external_id for m in moves}), 3)
+
     def test_cancel_keep_and_mirror(self):
         self.enable()
         kept = self.invoice()
