@@ -31,6 +31,11 @@ class ResConfigSettings(models.TransientModel):
     xero_client_level = fields.Boolean(
         related="company_id.xero_client_level", readonly=False,
     )
+    xero_log_retention_days = fields.Integer(
+        "Keep finished sync log entries (days)", default=30,
+        config_parameter="xero_connector.log_retention_days",
+        help="Done entries of the Xero sync log older than this are deleted daily; "
+             "failed ones stay until they are retried.")
 
     @api.depends("company_id")
     def _compute_xero_client_secret_set(self):

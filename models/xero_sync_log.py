@@ -121,4 +121,5 @@ class XeroSyncLog(models.Model):
         days = int(self.env["ir.config_parameter"].sudo().get_param(
             "xero_connector.log_retention_days", 30))
         limit = fields.Datetime.now() - timedelta(days=days)
-        self.sudo().search([("state", "=", "done"), ("create_date", "<", limit)]).unlink()
+        # finished_at, not create_date: an entry is reused by each retry.
+        self.sudo().search([("state", "=", "done"), ("finished_at", "<", limit)]).unlink()

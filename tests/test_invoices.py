@@ -2,9 +2,12 @@ import time
 from datetime import date
 from unittest.mock import patch
 
-from odoo import Command
+from lxml import etree
+
+from odoo import Command, fields
 from odoo.sql_db import TestCursor
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import PRACTICE, XeroCase
 
@@ -141,6 +144,58 @@ class TestInvoicePush(XeroCase):
         self.push()
         self.assertEqual(move.xero_sync_state, "synced")
         self.assertEqual(log.state, "done")
+
+    def test_rounding_difference_is_flagged_on_the_invoice(self):
+        # Odoo rounds the tax of the whole invoice, Xero line by line.
+        self.company.tax_calculation_rounding_method = "round_globally"
+        self.enable()
+        move = self.invoice([(0.03, 1, 0, self.tax15)] * 3)
+        self.assertAlmostEqual(move.amount_total, 0.10, places=2)
+        self.push()
+        self.assertAlmostEqual(float(self.xero_invoice(move)["Total"]), 0.09, places=2)
+        self.assertAlmostEqual(move.xero_rounding_difference, -0.01, places=2)
+        log = self.env["xero.sync.log"].search([("res_model", "=", "account.move"),
+                                                ("res_id", "=", move.id)])
+        self.assertIn("differs by -0.01", log.message)
+
+    def test_sync_log_states_filters_bulk_retry_and_purge(self):
+        Log = self.env["xero.sync.log"]
+        self.enable()
+        other = self.env["account.tax"].create({"name": "Special 9%", "amount": 9,
+                                                "type_tax_use": "sale"})
+        moves = [self.invoice([(10, 1, 0, other)]) for _i in range(2)]
+        logs = Log.search([("res_model", "=", "account.move"), ("res_id", "in",
+                                                                [m.id for m in moves])])
+        self.assertEqual(logs.mapped("state"), ["queued", "queued"])
+        self.push()
+        self.assertEqual(logs.mapped("state"), ["failed", "failed"])
+        # An entry created days ago that failed again today is a failure of today.
+        self.env.cr.execute("UPDATE xero_sync_log SET create_date = now() - interval '3 days' "
+                            "WHERE id = %s", [logs[0].id])
+        logs.invalidate_recordset()
+        arch = Log.get_views([(False, "search")])["views"]["search"]["arch"]
+        domain = etree.fromstring(arch).xpath("//filter[@name='failed_today']")[0].get("domain")
+        today = safe_eval(domain, {"context_today": lambda: fields.Date.context_today(Log)})
+        self.assertEqual(Log.search(today) & logs, logs)
+        # Bulk retry from the log once the tax is mapped.
+        self.conn.tax_map_ids = [Command.create({"tax_id": other.id, "xero_tax_type": "OUTPUT"})]
+        logs.action_retry()
+        self.assertEqual(logs.mapped("state"), ["queued", "queued"])
+        self.push()
+        self.assertEqual([m.xero_sync_state for m in moves], ["synced", "synced"])
+        self.assertEqual(logs.mapped("state"), ["done", "done"])
+        self.assertFalse(Log.search(today) & logs)
+        # Purge: finished entries older than the retention only; failures stay.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "xero_connector.log_retention_days", 10)
+        old_failure = Log._log_event(self.conn, "push contact", "refused", state="failed")
+        self.env.cr.execute("UPDATE xero_sync_log SET finished_at = now() - interval '11 days' "
+                            "WHERE id IN %s", [(logs[1].id, old_failure.id)])
+        self.env.cr.execute("UPDATE xero_sync_log SET create_date = now() - interval '11 days' "
+                            "WHERE id = %s", [logs[0].id])
+        Log.invalidate_model()
+        Log._cron_purge()
+        self.assertEqual((logs | old_failure).exists(), logs[0] | old_failure)
 
     def test_edit_while_draft_in_xero_then_refused_once_paid(self):
         self.enable()
