@@ -30,13 +30,16 @@ class AccountMove(models.Model):
             move.xero_rounding_difference = binding.rounding_difference
 
     def _post(self, soft=True):
+        reposted = self.filtered("posted_before")
         posted = super()._post(soft=soft)
-        posted._xero_queue()
+        posted._xero_queue(reposted)
         return posted
 
-    def _xero_queue(self):
+    def _xero_queue(self, reposted=None):
         """Posted customer invoices / credit notes go to Xero's queue; a
-        re-post after an edit sends the new version."""
+        re-post after an edit sends the new version. An invoice first posted
+        while invoice sync was off (``reposted`` without a binding) is
+        historical and stays out, also when it is re-posted later."""
         Connection = self.env["xero.connection"].sudo()
         for move in self.filtered(lambda m: m.move_type in SYNCED_TYPES
                                   and m.state == "posted"):
@@ -46,6 +49,8 @@ class AccountMove(models.Model):
             binding = move.sudo().xero_invoice_ids.filtered(
                 lambda b, c=connection: b.backend_id == c)
             if not binding:
+                if reposted and move in reposted:
+                    continue
                 binding = self.env["xero.invoice"].sudo().create({
                     "backend_id": connection.id, "odoo_id": move.id,
                     "kind": "credit_note" if move.move_type == "out_refund" else "invoice",

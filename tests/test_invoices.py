@@ -72,6 +72,7 @@ class TestInvoicePush(XeroCase):
 
     def test_historical_invoices_are_skipped(self):
         old = self.invoice()
+        draft = self.invoice(post=False)
         self.enable()
         new = self.invoice()
         self.assertFalse(old.xero_invoice_ids)
@@ -79,6 +80,16 @@ class TestInvoicePush(XeroCase):
         self.push()
         self.assertFalse(old.xero_invoice_ids)
         self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 1)
+        # Edited and posted again after the cut-off: still historical.
+        old.button_draft()
+        old.invoice_line_ids[0].price_unit = 120
+        old.action_post()
+        self.push()
+        self.assertFalse(old.xero_invoice_ids)
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 1)
+        # A draft created before the cut-off and first posted after it is not.
+        draft.action_post()
+        self.assertEqual(draft.xero_invoice_ids.state, "queued")
 
     def test_push_writes_back_number_and_customer_first(self):
         self.enable()
