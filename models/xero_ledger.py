@@ -7,6 +7,8 @@ from ..xero_core.endpoints import contact_link, credit_note_link, invoice_link
 XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Submitted"),
                  ("AUTHORISED", "Authorised"), ("PAID", "Paid"), ("VOIDED", "Voided"),
                  ("DELETED", "Deleted")]
+# What the Total paid / unpaid boxes add up: approved and paid sales invoices.
+TOTALS_DOMAIN = [("kind", "=", ledger.INVOICE), ("xero_status", "in", ("AUTHORISED", "PAID"))]
 
 
 class XeroLedgerInvoice(models.Model):
@@ -156,8 +158,7 @@ class ResPartner(models.Model):
             domain = partner._xero_ledger_domain()
             # Totals come from SQL aggregates, not from reading the lines.
             paid = Ledger._read_group(
-                domain + [("kind", "=", ledger.INVOICE), ("xero_status", "in",
-                                                          ("AUTHORISED", "PAID"))],
+                domain + TOTALS_DOMAIN,
                 ["currency_code"], ["amount_paid:sum", "amount_due:sum", "__count"])
             totals = {code or "": (p, d, n) for code, p, d, n in paid}
             main = max(totals, key=lambda c: totals[c][2], default="")
@@ -192,10 +193,18 @@ class ResPartner(models.Model):
         return self._action_xero_ledger("open")
 
     def action_xero_ledger_paid(self):
-        return self._action_xero_ledger("paid")
+        """The invoices the Total paid box adds up (part-paid ones too)."""
+        return self._action_xero_ledger_total(_("Total paid"), [("amount_paid", ">", 0)])
 
     def action_xero_ledger_unpaid(self):
-        return self._action_xero_ledger("unpaid")
+        """The invoices the Total unpaid box adds up."""
+        return self._action_xero_ledger_total(_("Total unpaid"), [("amount_due", ">", 0)])
+
+    def _action_xero_ledger_total(self, title, domain):
+        action = self._action_xero_ledger()
+        action["domain"] += TOTALS_DOMAIN + domain
+        action["display_name"] = f"{title}: {self.commercial_partner_id.display_name}"
+        return action
 
     def action_xero_ledger_refresh(self):
         """Pull this customer's invoices from Xero now."""

@@ -125,8 +125,18 @@ class TestLedger(XeroCase):
         self.assertEqual(self.partner.xero_ledger_unpaid_text, "NZD 270.00 · USD 40.00")
         self.assertEqual(self.partner.xero_ledger_currency, "NZD")
         self.assertEqual(self.partner.xero_unpaid_total, 270.0)
-        action = self.partner.action_xero_ledger_unpaid()
-        self.assertEqual(action["context"]["search_default_unpaid"], 1)
+        # Each box opens exactly the invoices it adds up.
+        for action, field, text in (
+                (self.partner.action_xero_ledger_paid(), "amount_paid",
+                 self.partner.xero_ledger_paid_text),
+                (self.partner.action_xero_ledger_unpaid(), "amount_due",
+                 self.partner.xero_ledger_unpaid_text)):
+            sums = {code: total for code, total in self.Ledger._read_group(
+                action["domain"], ["currency_code"], [f"{field}:sum"])}
+            listed = " · ".join(f"{code} {sums.get(code, 0):,.2f}" for code in ("NZD", "USD"))
+            self.assertEqual(listed, text)
+        unpaid = self.Ledger.search(self.partner.action_xero_ledger_unpaid()["domain"])
+        self.assertEqual(set(unpaid.mapped("kind")), {"invoice"}, "credit notes are not owed")
 
     def test_instalments_show_each_payment(self):
         self.pull()
