@@ -356,3 +356,88 @@ class TestTwoWay(XeroCase):
         addresses = self.xero(contact_id=line.external_id)["Addresses"]
         self.assertEqual(next(a["City"] for a in addresses if a["AddressType"] == "POBOX"),
                          "Napier")
+
+    def test_ignore_one_change_then_push_all_and_pull_all(self):
+        self.conn.auto_push = False
+        line, partner = self.imported("Northwind Traders")
+        partner.write({"city": "Napier", "phone": "06 835 0000"})
+        self.xero_update(line.external_id, EmailAddress="xero@northwind.example")
+        self.pull()
+        sides = {d.field: d.side for d in line.diff_ids}
+        self.assertEqual(sides, {"city": "odoo", "phone": "odoo", "email": "xero"})
+        # Ignore the phone: it stays hidden, also after the next pull.
+        self.run_job(line.diff_ids.filtered(lambda d: d.field == "phone"), "action_ignore")
+        self.pull()
+        self.assertEqual(set(line.diff_ids.mapped("field")), {"city", "email"})
+        self.sandbox.clear_log()
+        self.run_job(partner, "action_xero_push_all")
+        contact = self.xero(contact_id=line.external_id)
+        pobox = next(a for a in contact["Addresses"] if a["AddressType"] == "POBOX")
+        self.assertEqual(pobox["City"], "Napier")
+        phone = next(p for p in contact["Phones"] if p["PhoneType"] == "DEFAULT")
+        self.assertNotEqual(phone["PhoneNumber"], "06 835 0000", "the ignored change stays")
+        # "Push all" makes Xero take Odoo's value of every difference shown.
+        self.assertEqual(contact["EmailAddress"], partner.email)
+        self.assertEqual(len(self.sandbox.calls("/Contacts", "POST")), 1)
+        self.assertFalse(line.diff_ids)
+        # "Pull all" is the other way round.
+        self.xero_update(line.external_id, EmailAddress="new@northwind.example",
+                         Website="https://northwind.example")
+        partner.city = "Hastings"
+        self.pull()
+        self.assertEqual(set(line.diff_ids.mapped("field")), {"email", "website", "city"})
+        self.run_job(partner, "action_xero_pull_all")
+        self.assertEqual((partner.email, partner.website, partner.city),
+                         ("new@northwind.example", "https://northwind.example", "Napier"))
+        self.assertFalse(line.diff_ids)
+        # A new change of the ignored field shows again.
+        partner.phone = "06 835 1111"
+        self.assertEqual(line.diff_ids.mapped("field"), ["phone"])
+
+    def test_differences_list_pushes_across_partners(self):
+        self.conn.auto_push = False
+        lines = self.Binding
+        for name in ("Northwind Traders", "Bayside Club"):
+            line, partner = self.imported(name)
+            partner.city = f"{name} City"
+            lines |= line
+        Diff = self.env["xero.contact.diff"]
+        from_odoo = Diff.search([("connection_id", "=", self.conn.id), ("side", "=", "odoo")])
+        self.assertEqual(from_odoo.partner_id, lines.odoo_id)
+        self.sandbox.clear_log()
+        self.run_job(from_odoo, "action_push")
+        self.assertEqual(len(self.sandbox.calls("/Contacts", "POST")), 1, "one call for all")
+        for line in lines:
+            pobox = next(a for a in self.xero(contact_id=line.external_id)["Addresses"]
+                         if a["AddressType"] == "POBOX")
+            self.assertEqual(pobox["City"], line.odoo_id.city)
+        self.assertFalse(Diff.search([("connection_id", "=", self.conn.id)]))
+
+    def test_country_state_and_a_new_contact_person_mark_a_push(self):
+        line, partner = self.imported("Northwind Traders")
+        nz = self.env.ref("base.nz")
+        for change in ({"country_id": self.env.ref("base.au").id},
+                       {"country_id": nz.id, "state_id": self.env["res.country.state"].search(
+                           [("country_id", "=", nz.id)], limit=1).id}):
+            line.need_push = False
+            partner.write(change)
+            self.assertTrue(line.need_push, change)
+        line.need_push = False
+        self.env["res.partner"].create({"name": "New Person", "parent_id": partner.id,
+                                        "type": "contact"})
+        self.assertTrue(line.need_push, "a new contact person")
+
+    def test_retry_button_sends_the_failed_change_again(self):
+        line, partner = self.imported("Northwind Traders")
+        partner.city = "Gisborne"
+        self.sandbox.fault(kind="status", status=503, count=3,
+                           match={"path": "/Contacts", "method": "POST"})
+        self.push()
+        self.assertIn("503", line.error_message)
+        self.assertFalse(line.need_push, "waits for a retry")
+        self.sandbox.clear_log()
+        self.run_job(partner, "action_xero_retry")
+        self.assertFalse(line.error_message)
+        pobox = next(a for a in self.xero(contact_id=line.external_id)["Addresses"]
+                     if a["AddressType"] == "POBOX")
+        self.assertEqual(pobox["City"], "Gisborne")
