@@ -1,9 +1,12 @@
 import json
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.sql_db import TestCursor
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import PRACTICE, XeroCase, base_seed
 
@@ -99,6 +102,29 @@ class TestSyncWizard(XeroCase):
         self.assertFalse(archived.active, "hidden from the screen")
         self.assertNotIn(archived, self.Binding.search([("backend_id", "=", self.conn.id)]))
 
+    def test_weekly_full_read_catches_what_the_watermark_missed(self):
+        self.refresh()
+        client = self.conn._xero_client()
+        northwind = self.xero_contact("Northwind Traders")
+        client.save_contacts([{"ContactID": northwind["ContactID"],
+                               "ContactStatus": "ARCHIVED"}], "k-missed")
+        # A change Xero dated before our watermark (clock skew, a late write).
+        self.conn.contacts_synced_at = fields.Datetime.now() + timedelta(hours=1)
+        self.refresh()
+        self.assertEqual(self.line("Northwind Traders").xero_status, "ACTIVE", "missed")
+        self.conn.contacts_full_at = fields.Datetime.now() - timedelta(days=8)
+        self.sandbox.clear_log()
+        self.refresh()
+        calls = self.sandbox.calls("/Contacts", "GET")
+        self.assertFalse(any(c["if_modified_since"] for c in calls), "a full read")
+        self.assertEqual(self.line("Northwind Traders").xero_status, "ARCHIVED")
+        self.assertGreater(self.conn.contacts_full_at,
+                           fields.Datetime.now() - timedelta(minutes=5))
+        self.sandbox.clear_log()
+        self.refresh()
+        self.assertTrue(all(c["if_modified_since"] for c in
+                            self.sandbox.calls("/Contacts", "GET")), "then incremental again")
+
     def test_import_per_line_maps_fields(self):
         self.refresh()
         line = self.line("Bayside Club")
@@ -139,6 +165,42 @@ class TestSyncWizard(XeroCase):
         line.action_link()
         self.assertEqual((partner.name, partner.vat), ("Northwind Traders", "123-456-789"))
         self.assertFalse(line.diff_ids)
+
+    def test_link_taking_data_from_odoo(self):
+        self.refresh()
+        partner = self.Partner.create({"name": "Northwind Traders", "is_company": True,
+                                       "city": "Napier", "phone": "06 835 0000"})
+        line = self.line("Northwind Traders")
+        line.write({"link_partner_id": partner.id, "merge_from": "odoo"})
+        line.action_link()
+        self.assertFalse(self.sandbox.calls("/Contacts", "POST"), "sent by the push job")
+        self.assertTrue(line.need_push)
+        self.assertEqual({d.side for d in line.diff_ids}, {"odoo"})
+        self.run_job(self.conn, "_push_contacts")
+        contact = self.xero_contact("Northwind Traders")
+        pobox = next(a for a in contact["Addresses"] if a["AddressType"] == "POBOX")
+        self.assertEqual(pobox["City"], "Napier")
+        phone = next(p for p in contact["Phones"] if p["PhoneType"] == "DEFAULT")
+        self.assertEqual(phone["PhoneNumber"], "06 835 0000")
+        self.assertEqual(partner.city, "Napier", "Odoo keeps its data")
+        self.assertFalse(line.need_push)
+
+    def test_one_partner_refused_by_the_database_does_not_fail_the_batch(self):
+        self.refresh()
+        lines = self.Binding.search([("backend_id", "=", self.conn.id),
+                                     ("state", "=", "review")])
+        # A rule of this database refuses one of them (e.g. a module's constraint).
+        self.env.cr.execute("ALTER TABLE res_partner ADD CONSTRAINT test_refuse_smith "
+                            "CHECK (name <> 'Smith & Sons')")
+        with mute_logger("odoo.sql_db"):
+            self.run_job(self.conn, "_import_contacts", lines)
+        smith = self.line("Smith & Sons")
+        self.assertEqual(smith.state, "review")
+        self.assertIn("Could not import", smith.import_note)
+        self.assertIn("test_refuse_smith", smith.import_note)
+        others = lines - smith
+        self.assertEqual(set(others.mapped("state")), {"linked"})
+        self.assertEqual(len(others.odoo_id), len(others))
 
     def test_ignore_and_stop_ignoring(self):
         self.refresh()
