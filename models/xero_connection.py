@@ -244,6 +244,14 @@ class XeroConnection(models.Model):
         self._check_usable()
         return self.organisation_id._xero_client(**options)
 
+    def _client_for_sync(self, client=None):
+        """This connection's client, or the one given, which must act for
+        this connection's organisation (nothing is ever sent to another)."""
+        if client is None:
+            return self._xero_client()
+        client.ensure_tenant(self.tenant_id)
+        return client
+
     def _contact_url(self, contact_id):
         return contact_link(self.short_code, contact_id)
 

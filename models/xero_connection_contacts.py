@@ -78,7 +78,7 @@ class XeroConnection(models.Model):
         Returns {"calls", "contacts", "pages", "done"}.
         """
         self.ensure_one()
-        client = client or self._xero_client()
+        client = self._client_for_sync(client)
         first_run = not self.contacts_synced_at and not self.contacts_full_page
         if self.contacts_full_page:
             full = True  # finish the full read in progress
@@ -360,7 +360,7 @@ class XeroConnection(models.Model):
         """Send pending Odoo changes, ``PUSH_BATCH`` contacts per call.
         Returns {"calls", "pushed", "failed", "remaining"}."""
         self.ensure_one()
-        client = client or self._xero_client()
+        client = self._client_for_sync(client)
         calls_before = client.calls
         stats = {"pushed": 0, "failed": 0}
         new_partners = self._new_partners_to_create(PUSH_BATCH * max_batches)

@@ -156,7 +156,7 @@ class XeroConnection(models.Model):
         request again and Xero replays it: no document is created twice.
         """
         self.ensure_one()
-        client = client or self._xero_client()
+        client = self._client_for_sync(client)
         calls_before = client.calls
         stats = {"pushed": 0, "failed": 0}
         self._ensure_customers(client)

@@ -48,7 +48,7 @@ class XeroConnection(models.Model):
     def _pull_ledger(self, max_pages=None, client=None):
         """Returns {"calls", "invoices", "pages", "done"}."""
         self.ensure_one()
-        client = client or self._xero_client()
+        client = self._client_for_sync(client)
         calls_before = client.calls
         started = fields.Datetime.now()
         contacts = self._ledger_contacts()

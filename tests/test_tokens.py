@@ -1,9 +1,12 @@
 import time
 from datetime import timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..xero_core.errors import TenantMismatch, XeroAuthError, XeroTransientError
 from .common import OTHER, PRACTICE, XeroCase
@@ -49,6 +52,13 @@ class TestTokens(XeroCase):
         client = self.conn._xero_client()
         with self.assertRaises(TenantMismatch):
             client.ensure_tenant(OTHER)
+        # A sync given the client of another organisation refuses to start.
+        other = self.auth._xero_client(PRACTICE)
+        other.tenant_id = OTHER
+        for job in ("_sync_contacts_from_xero", "_push_contacts", "_pull_ledger",
+                    "_push_invoices"):
+            with self.assertRaises(TenantMismatch):
+                getattr(self.conn, job)(client=other)
         self.assertFalse(self.sandbox.calls("/api.xro"))
 
     def test_invalid_grant_marks_expired_with_activity_and_keeps_tokens(self):
@@ -151,3 +161,26 @@ class TestTokens(XeroCase):
         self.assertFalse(self.auth.refresh_token)
         self.assertEqual(self.auth.state, "expired")
         self.assertFalse(self.conn.sync_enabled)
+
+    def test_one_practice_connection_per_company(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.env["xero.connection"].create({"company_id": self.conn.company_id.id})
+
+    def test_users_only_see_their_companies_xero_records(self):
+        self.run_job(self.conn, "_sync_contacts_from_xero")
+        own = self.conn.company_id
+        other = self.env["res.company"].create({"name": "Other Branch Ltd"})
+        groups = "base.group_user,xero_connector.group_xero_manager"
+        outsider = new_test_user(self.env, "xero_outsider", groups=groups,
+                                 company_id=other.id, company_ids=[other.id])
+        both = new_test_user(self.env, "xero_both", groups=groups,
+                             company_id=other.id, company_ids=[other.id, own.id])
+        for model in ("xero.connection", "xero.contact", "xero.organisation",
+                      "xero.authorization"):
+            self.assertFalse(self.env[model].with_user(outsider).search([]), model)
+            self.assertTrue(self.env[model].with_user(both).with_context(
+                allowed_company_ids=[other.id, own.id]).search([]), model)
+        with self.assertRaises(AccessError):
+            self.conn.with_user(outsider).read(["name"])
+        with self.assertRaises(AccessError):
+            self.conn.with_user(outsider).action_refresh_contacts()
