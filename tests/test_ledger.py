@@ -1,10 +1,11 @@
 import time
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import unquote
 
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -179,6 +180,34 @@ class TestLedger(XeroCase):
         self.assertEqual(self.line("INV-USD").xero_status, "VOIDED")
         self.assertEqual(self.line("INV-USD").status, "voided")
         self.assertLessEqual(stats["calls"], 3)
+
+    def test_daily_reconcile_rereads_open_invoices(self):
+        self.pull()
+        client = self.conn._xero_client()
+        client.create_payments([{"Invoice": {"InvoiceID": self.find("INV-OPEN")["InvoiceID"]},
+                                 "Account": {"Code": "090"}, "Date": "2026-05-12",
+                                 "Amount": 40}], "pay-missed")
+        # A payment whose invoice did not move past the watermark.
+        self.conn.ledger_synced_at = fields.Datetime.now() + timedelta(hours=1)
+        self.pull()
+        self.assertEqual(self.line("INV-OPEN").amount_paid, 0.0, "missed")
+        self.conn.ledger_full_at = fields.Datetime.now() - timedelta(days=2)
+        self.sandbox.clear_log()
+        self.pull()
+        self.assertTrue([c for c in self.sandbox.calls("/Invoices", "GET")
+                         if "AUTHORISED" in str(c["query"].get("Statuses", ""))])
+        self.assertEqual((self.line("INV-OPEN").amount_paid, self.line("INV-OPEN").amount_due),
+                         (40.0, 60.0))
+        self.assertGreater(self.conn.ledger_full_at, fields.Datetime.now() - timedelta(hours=1))
+
+    def test_open_invoices_by_default_most_recent_first(self):
+        self.pull()
+        action = self.partner.action_xero_ledger()
+        self.assertEqual(action["context"].get("search_default_open"), 1)
+        lines = self.Ledger.search(action["domain"])
+        self.assertGreater(len(lines), 2)
+        dates = lines.mapped("date")
+        self.assertEqual(dates, sorted(dates, reverse=True))
 
     def test_deep_links_use_the_short_code(self):
         self.pull()

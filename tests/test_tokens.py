@@ -119,9 +119,12 @@ class TestTokens(XeroCase):
         self.assertGreater(self.auth.refreshed_at, fields.Datetime.now() - timedelta(minutes=5))
         self.auth.refreshed_at = fields.Datetime.now() - timedelta(days=61)
         self.auth.expires_at = int(time.time()) + 3000
-        self.sandbox.fault(kind="invalid_grant")
+        # Xero cannot be reached: past 60 days the token set is expired anyway.
+        self.sandbox.fault(kind="status", status=503, count=20,
+                           match={"path": "/connect/token"})
         self.env["xero.authorization"]._cron_keep_alive()
         self.assertEqual(self.auth.state, "expired")
+        self.assertIn("60 days", self.auth.state_reason)
 
     def test_tokens_are_for_the_system_group_only(self):
         user = new_test_user(self.env, "employee", groups="base.group_user")
