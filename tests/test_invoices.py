@@ -9,6 +9,7 @@ from odoo.sql_db import TestCursor
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..xero_core.dates import parse_date
 from .common import PRACTICE, XeroCase
 
 
@@ -242,6 +243,7 @@ class TestInvoicePush(XeroCase):
                           if p["Invoice"]["InvoiceID"] == doc["InvoiceID"]]
         self.assertEqual((float(xero_payment["Amount"]), xero_payment["Account"]["Code"]),
                          (40.0, "090"))
+        self.assertEqual(parse_date(xero_payment["Date"]), date(2026, 5, 12))
         self.assertEqual(float(doc["AmountDue"]), move.amount_total - 40)
         # Unreconcile in Odoo: the Xero payment goes.
         payment.move_id.line_ids.remove_move_reconcile()
@@ -347,10 +349,35 @@ class TestInvoicePush(XeroCase):
 
     def test_deleting_a_draft_never_touches_xero(self):
         self.enable()
-        move = self.invoice(post=False)
-        move.unlink()
+        never_posted = self.invoice(post=False)
+        synced = self.invoice()
         self.push()
-        self.assertFalse(self.sandbox.calls(method="POST"))
+        doc = self.xero_invoice(synced)
+        number = synced.xero_number
+        synced.button_draft()
+        self.sandbox.clear_log()
+        (never_posted | synced).unlink()
+        self.push()
+        self.assertFalse([c for c in self.sandbox.calls("/api.xro")
+                          if c["method"] in ("PUT", "POST", "DELETE")], "nothing written")
+        still = next(i for i in self.sandbox.state(PRACTICE, "invoices")
+                     if i["InvoiceID"] == doc["InvoiceID"])
+        self.assertEqual(still["Status"], doc["Status"])
+        log = self.env["xero.sync.log"].search([("operation", "=", "delete in Odoo")])
+        self.assertIn(f"{number} stays in Xero", log.message)
+
+    def test_edit_of_an_approved_invoice_with_nothing_applied(self):
+        self.enable(invoice_status="AUTHORISED")
+        move = self.invoice()
+        self.push()
+        self.assertEqual(self.xero_invoice(move)["Status"], "AUTHORISED")
+        move.button_draft()
+        move.invoice_line_ids[0].price_unit = 250
+        move.action_post()
+        self.push()
+        self.assertEqual(move.xero_sync_state, "synced")
+        self.assertEqual(float(self.xero_invoice(move)["Total"]), move.amount_total)
+        self.assertEqual(len(self.sandbox.state(PRACTICE, "invoices")), 1)
 
     def test_retry_after_timeout_creates_no_duplicate(self):
         self.enable()
