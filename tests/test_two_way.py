@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.sql_db import TestCursor
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..xero_core.idempotency import request_key
 from .common import PRACTICE, XeroCase
@@ -120,12 +120,39 @@ class TestTwoWay(XeroCase):
         return line, partner
 
     def test_conflict_ask(self):
-        line, partner = self._conflict("ask")
+        self.conn.conflict_policy = "ask"
+        salesperson = new_test_user(self.env, "xero_salesperson", groups="base.group_user")
+        line, partner = self.imported("Northwind Traders")
+        partner.with_context(xero_no_push=True).write(
+            {"user_id": salesperson.id, "email": "odoo@northwind.example"})
+        line.need_push = False  # the Odoo edit has not been pushed yet
+        self.xero_update(line.external_id, EmailAddress="xero@northwind.example")
+        self.pull()
         [diff] = line.diff_ids
         self.assertEqual((diff.side, diff.odoo_value, diff.xero_value),
                          ("both", "odoo@northwind.example", "xero@northwind.example"))
-        self.assertTrue(partner.activity_ids.filtered(lambda a: "conflict" in a.summary))
+        activity = partner.activity_ids.filtered(lambda a: "conflict" in a.summary)
+        self.assertEqual(activity.user_id, salesperson, "for the salesperson")
         self.assertEqual(partner.email, "odoo@northwind.example")
+
+    def test_defaults_and_scheduled_actions_report_progress(self):
+        fresh = self.env["xero.connection"].new({})
+        self.assertEqual((fresh.auto_push, fresh.auto_pull, fresh.create_in_xero,
+                          fresh.conflict_policy), (True, False, "off", "ask"))
+        lines = self.Binding
+        for name in ("Northwind Traders", "Bayside Club"):
+            line, partner = self.imported(name)
+            partner.city = "Progress City"
+            lines |= line
+        for job, done in (("push_contacts", 2), ("pull_contacts", None)):
+            cron = self.conn._cron(job)
+            self.run_job(cron, "method_direct_trigger")
+            progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
+            self.assertEqual(len(progress), 1, job)
+            self.assertEqual(progress.remaining, 0, job)
+            if done is not None:
+                self.assertEqual(progress.done, done, job)
+        self.assertFalse(lines.filtered("need_push"))
 
     def test_conflict_odoo_wins(self):
         line, partner = self._conflict("odoo")
