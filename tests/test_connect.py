@@ -53,6 +53,9 @@ class TestConnect(XeroCase):
         self.assertIn("accounting.invoices", scopes)
         self.assertNotIn("accounting.reports.executivesummary.read", scopes)
         self.assertFalse(self.env["res.config.settings"].create({}).xero_scope_reports)
+        # The redirect URI to register at Xero, as the settings show it.
+        self.assertEqual(self.env["res.config.settings"].create({}).xero_redirect_uri,
+                         self.base_url() + "/xero/oauth/callback")
 
     def test_one_organisation_is_chosen_automatically(self):
         location = consent(self.sandbox.url, self._start(), email=OTHER_LOGIN)

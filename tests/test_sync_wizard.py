@@ -2,7 +2,7 @@ import json
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import UserError
 from odoo.sql_db import TestCursor
 from odoo.tests import tagged
@@ -313,6 +313,20 @@ class TestSyncWizard(XeroCase):
         log = self.env["xero.sync.log"].search([("connection_id", "=", self.conn.id),
                                                 ("operation", "=", "import contacts")])
         self.assertEqual(sum(log.mapped("count")), len(lines))
+
+    def test_import_costs_the_same_queries_per_contact_at_any_size(self):
+        self.sandbox.generate(organisation=PRACTICE, contacts=400, seed=3)
+        self.refresh()
+        lines = self.Binding.search([("backend_id", "=", self.conn.id),
+                                     ("state", "=", "review")], order="id")
+        per_contact = []
+        for chunk in (lines[:100], lines[100:400]):
+            before = sql_db.sql_counter
+            self.run_job(self.conn, "_import_contacts", chunk)
+            per_contact.append((sql_db.sql_counter - before) / len(chunk))
+        small, large = per_contact
+        self.assertLessEqual(large, small * 1.1, per_contact)
+        self.assertLess(large, 6, "a handful of queries per contact, not per field")
 
     def test_bad_payloads_import_with_notes(self):
         """Xero data we cannot map fully still imports, with a note on the
