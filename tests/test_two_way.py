@@ -371,8 +371,6 @@ class TestTwoWay(XeroCase):
         self.assertTrue(line.need_push)
 
     def test_an_employee_who_can_edit_the_partner_settles_differences(self):
-        from odoo.tests import new_test_user
-
         employee = new_test_user(self.env, "salesperson",
                                  groups="base.group_user,base.group_partner_manager")
         self.conn.auto_push = False
