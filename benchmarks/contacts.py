@@ -251,6 +251,18 @@ def incremental_refresh(bench, org, changes):
         details={"log": log, "contacts_read": stats.get("contacts"), **busy.as_dict()}))
 
 
+def run_until_done(push, connection, max_runs=10):
+    """Run a push as its scheduled action would, until nothing is left (or
+    a run makes no progress); returns the stats of each run."""
+    runs = []
+    for _run in range(max_runs):
+        stats = push(client=connection._xero_client())
+        runs.append(stats)
+        if not stats["remaining"] or not stats["pushed"] + stats["failed"]:
+            break
+    return runs
+
+
 def linked_bindings(env, connection):
     return env["xero.contact"].search([("backend_id", "=", connection.id),
                                        ("state", "=", "linked")], order="id")
@@ -278,13 +290,8 @@ def push_changes(bench, org, skip, count):
         pending = env["xero.contact"].search_count([
             ("backend_id", "=", connection.id), ("need_push", "=", True)])
         bench.sandbox.clear_log()
-        runs = []
         with profiled(bench.profile_dir, "push-contacts"), measured() as m:
-            for _run in range(10):  # the scheduled action, until nothing is left
-                stats = connection._push_contacts(client=connection._xero_client())
-                runs.append(stats)
-                if not stats["remaining"] or not stats["pushed"] + stats["failed"]:
-                    break
+            runs = run_until_done(connection._push_contacts, connection)
     log = summarise_calls(bench.sandbox.log(), org.tenant)
     figure = bench.add(ratio_figure(
         "api.push_contacts", f"API: push {count:,} changed partners", log["calls"],

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from benchmarks.contacts import API_TARGET, linked_bindings
+from benchmarks.contacts import API_TARGET, linked_bindings, run_until_done
 from benchmarks.measure import measured, profiled
 from benchmarks.odoo_env import job_env
 from benchmarks.report import ratio_figure
@@ -51,13 +51,8 @@ def push(bench, org, skip, count):
         queued = env["xero.invoice"].search_count([
             ("backend_id", "=", connection.id), ("need_push", "=", True)])
         bench.sandbox.clear_log()
-        runs = []
         with profiled(bench.profile_dir, "push-invoices"), measured() as m:
-            for _run in range(10):  # the scheduled action, until nothing is left
-                stats = connection._push_invoices(client=connection._xero_client())
-                runs.append(stats)
-                if not stats["remaining"] or not stats["pushed"] + stats["failed"]:
-                    break
+            runs = run_until_done(connection._push_invoices, connection)
         synced = env["xero.invoice"].search_count([
             ("backend_id", "=", connection.id), ("state", "=", "synced")])
     log = summarise_calls(bench.sandbox.log(), org.tenant)

@@ -11,12 +11,12 @@ from ..xero_core import ledger
 from ..xero_core.client import IDS_PER_CALL, PAGE_SIZE
 from ..xero_core.dates import to_naive_utc
 from ..xero_core.errors import XeroError
+from .xero_connection_contacts import WATERMARK_SKEW
 
 _logger = logging.getLogger(__name__)
 
 LEDGER_PAGES_PER_RUN = 20
 FULL_LEDGER_EVERY = timedelta(days=1)
-WATERMARK_SKEW = timedelta(seconds=1)
 ACCREC = 'Type=="ACCREC"'
 
 
