@@ -7,7 +7,7 @@ import uuid
 from odoo import _, api, fields, models
 
 from ..xero_core import invoice_mapping as im
-from ..xero_core.client import element_errors, element_failed
+from ..xero_core.client import element_errors, element_failed, one
 from ..xero_core.errors import (
     XeroAuthError,
     XeroError,
@@ -334,8 +334,8 @@ class XeroConnection(models.Model):
                     else client.save_invoices
                 Log._start(self, binding.odoo_id, operation)
                 try:
-                    [element] = save(payload, request_key([binding.id, binding.push_key],
-                                                          payload))
+                    element = one(save(payload, request_key([binding.id, binding.push_key],
+                                                          payload)))
                 except (XeroRateLimited, XeroAuthError):
                     raise
                 except (XeroError, ValueError) as exc:

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 
 from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
-from ..xero_core.client import element_errors, element_failed
+from ..xero_core.client import element_errors, element_failed, one
 from ..xero_core.dates import parse_datetime, to_naive_utc
 from ..xero_core.errors import XeroError
 from ..xero_core.idempotency import request_key
@@ -101,8 +101,8 @@ class XeroContact(models.Model):
         keys = cm.nonblank_keys(odoo_values)
         payload = [cm.to_xero(odoo_values, contact["ContactID"], keys)]
         try:
-            [element] = client.save_contacts(
-                payload, request_key([f"{self.id}:{self.push_key}", "merge"], payload))
+            element = one(client.save_contacts(
+                payload, request_key([f"{self.id}:{self.push_key}", "merge"], payload)))
         except (XeroError, ValueError) as exc:
             self._set_error(getattr(exc, "message", str(exc)))
             return False

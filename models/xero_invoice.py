@@ -3,7 +3,7 @@ import uuid
 from odoo import _, api, fields, models
 
 from ..xero_core import invoice_mapping as im
-from ..xero_core.client import element_errors, element_failed
+from ..xero_core.client import element_errors, element_failed, one
 from ..xero_core.endpoints import credit_note_link, invoice_link
 from ..xero_core.idempotency import request_key
 
@@ -154,15 +154,9 @@ class XeroInvoice(models.Model):
             self._set_payment_error(_("Choose the Xero payment account of the connection "
                                       "before payments can sync."))
             return
-        if payments and self.xero_status in im.EDITABLE:
-            # Xero only takes payments on approved invoices.
-            payload = [im.status_change("invoice", self.external_id, "AUTHORISED")]
-            [element] = client.save_invoices(payload, request_key([self.id, self.push_key],
-                                                                  payload))
-            if element_failed(element):
-                self._set_payment_error("; ".join(element_errors(element)))
-                return
-            self.xero_status = element.get("Status")
+        # Xero only settles approved documents.
+        if new and not self._approve_in_xero(client):
+            return
         for partial_id, values in payments.items():
             self._create_payment(client, partial_id, values)
         waiting = False
@@ -172,14 +166,30 @@ class XeroInvoice(models.Model):
         # An allocation whose credit note is not in Xero yet stays queued.
         self.need_payment_sync = waiting
 
+    def _approve_in_xero(self, client):
+        """Approve this document in Xero if it is still a draft there (a
+        draft-synced document, SalesBinder's rule). False, with the reason
+        on the document, when Xero refuses."""
+        self.ensure_one()
+        if self.xero_status not in im.EDITABLE:
+            return True
+        payload = [im.status_change(self.kind, self.external_id, "AUTHORISED")]
+        save = client.save_credit_notes if self.kind == "credit_note" else client.save_invoices
+        element = one(save(payload, request_key([self.id, self.push_key], payload)))
+        if element_failed(element):
+            self._set_payment_error("; ".join(element_errors(element)), "approve in Xero")
+            return False
+        self.xero_status = element.get("Status")
+        return True
+
     def _create_payment(self, client, partial_id, values):
         Log = self.env["xero.sync.log"]
         conn = self.backend_id
         Log._start(conn, self.odoo_id, "push payment")
         payload = [im.payment(self.external_id, conn.payment_account_code, values["date"],
                               values["amount"], values["reference"])]
-        [element] = client.create_payments(payload, request_key(["pay", self.id, partial_id],
-                                                                payload))
+        element = one(client.create_payments(payload, request_key(["pay", self.id, partial_id],
+                                                                payload)))
         if element_failed(element):
             message = "; ".join(element_errors(element))
             self._set_payment_error(message, "push payment")
@@ -201,10 +211,15 @@ class XeroInvoice(models.Model):
             return True  # the credit note is not synced (e.g. posted before the cut-off)
         if not note.external_id:
             return False
+        if not note._approve_in_xero(client):
+            self._set_payment_error(_("%(note)s could not be approved in Xero: %(why)s",
+                                      note=note.odoo_id.display_name,
+                                      why=note.error_message), "allocate credit note")
+            return True
         Log._start(conn, self.odoo_id, "allocate credit note")
         payload = [im.allocation(self.external_id, values["date"], values["amount"])]
-        [element] = client.allocate_credit_note(
-            note.external_id, payload, request_key(["alloc", self.id, partial_id], payload))
+        element = one(client.allocate_credit_note(
+            note.external_id, payload, request_key(["alloc", self.id, partial_id], payload)))
         if element_failed(element):
             self._set_payment_error("; ".join(element_errors(element)), "allocate credit note")
             return True

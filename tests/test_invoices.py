@@ -261,10 +261,10 @@ class TestInvoicePush(XeroCase):
         self.assertIn("payment account", move.xero_error)
         self.assertFalse(self.sandbox.state(PRACTICE, "payments"))
 
-    def credited_invoice(self):
-        """An approved invoice in Xero, then a 20 + tax credit note
-        reconciled with it in Odoo (not pushed yet)."""
-        self.enable(invoice_status="AUTHORISED")
+    def credited_invoice(self, status="AUTHORISED"):
+        """An invoice in Xero, then a 20 + tax credit note reconciled with
+        it in Odoo (not pushed yet)."""
+        self.enable(invoice_status=status)
         move = self.invoice([(100.0, 1, 0, self.tax15)])
         self.push()
         refund = move._reverse_moves([{"invoice_date": date(2026, 5, 5)}])
@@ -285,6 +285,15 @@ class TestInvoicePush(XeroCase):
         self.assertAlmostEqual(float(doc["AmountCredited"]), 23.0, places=2)
         self.assertAlmostEqual(float(doc["AmountDue"]), 92.0, places=2)
         self.assertEqual(move.xero_invoice_ids.payment_ids.kind, "allocation")
+
+    def test_credit_note_allocated_when_both_were_sent_as_drafts(self):
+        move, refund = self.credited_invoice("DRAFT")
+        self.push()
+        self.assertEqual(self.xero_invoice(refund)["Status"], "PAID", "approved, then used up")
+        doc = self.xero_invoice(move)
+        self.assertEqual(doc["Status"], "AUTHORISED", "approved before the allocation")
+        self.assertAlmostEqual(float(doc["AmountCredited"]), 23.0, places=2)
+        self.assertFalse(move.xero_error)
 
     def test_allocation_waits_for_the_credit_note(self):
         move, refund = self.credited_invoice()

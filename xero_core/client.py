@@ -258,14 +258,14 @@ class XeroClient:
     # -- organisation, users, reports ---------------------------------------------
 
     def organisation(self):
-        return (self._call(self.accounting, "get_organisations").get("Organisations") or [{}])[0]
+        return _first(self._call(self.accounting, "get_organisations"), "Organisations")
 
     def users(self):
-        return self._call(self.accounting, "get_users").get("Users") or []
+        return _items(self._call(self.accounting, "get_users"), "Users")
 
     def executive_summary(self, report_date):
         data = self._call(self.accounting, "get_report_executive_summary", date=report_date)
-        return (data.get("Reports") or [{}])[0]
+        return _first(data, "Reports")
 
     # -- contacts -----------------------------------------------------------------
 
@@ -284,10 +284,16 @@ class XeroClient:
         page = start_page
         while True:
             data = self._call(self.accounting, method, page=page, **kwargs)
-            records = data.get(key) or []
+            if not isinstance(data, dict):
+                raise XeroBadResponse(f"Xero's {key} page {page} is not an object.")
+            records = data.get(key)
+            if not isinstance(records, list | type(None)):
+                raise XeroBadResponse(f"Xero's {key} page {page} is not a list.")
+            # A record that is not an object is kept: the caller notes it.
+            records = records or []
             yield page, records
-            pagination = data.get("pagination") or {}
-            page_count = pagination.get("pageCount")
+            pagination = data.get("pagination")
+            page_count = pagination.get("pageCount") if isinstance(pagination, dict) else None
             if len(records) < page_size or (
                     isinstance(page_count, int) and page >= page_count):
                 return
@@ -299,13 +305,13 @@ class XeroClient:
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start:start + IDS_PER_CALL]
             data = self._call(self.accounting, "get_contacts", i_ds=chunk, include_archived=True)
-            found.extend(data.get("Contacts") or [])
+            found.extend(_items(data, "Contacts"))
         return found
 
     def find_active_contacts_by_name(self, name):
         escaped = name.replace("\\", "\\\\").replace('"', '\\"')
         data = self._call(self.accounting, "get_contacts", where=f'Name=="{escaped}"')
-        return [c for c in data.get("Contacts") or [] if c.get("ContactStatus") != "ARCHIVED"]
+        return [c for c in _items(data, "Contacts") if c.get("ContactStatus") != "ARCHIVED"]
 
     def save_contacts(self, contacts, idempotency_key):
         """POST (update or create) up to 50 contacts; one result per element,
@@ -314,7 +320,7 @@ class XeroClient:
             self.accounting, "update_or_create_contacts", {"Contacts": contacts},
             summarize_errors=False, idempotency_key=idempotency_key,
         )
-        return data.get("Contacts") or []
+        return _answers(data, "Contacts")
 
     # -- invoices, payments, credit notes -------------------------------------------
 
@@ -331,9 +337,6 @@ class XeroClient:
             kwargs["where"] = where
         yield from self._pages("get_invoices", "Invoices", kwargs, page_size, start_page)
 
-    def get_invoice(self, invoice_id):
-        data = self._call(self.accounting, "get_invoice", invoice_id, unitdp=4)
-        return (data.get("Invoices") or [{}])[0]
 
     def create_invoices(self, invoices, idempotency_key):
         """PUT: create only, so a number Xero already has is an error rather
@@ -342,39 +345,36 @@ class XeroClient:
             self.accounting, "create_invoices", {"Invoices": invoices},
             summarize_errors=False, unitdp=4, idempotency_key=idempotency_key,
         )
-        return data.get("Invoices") or []
+        return _answers(data, "Invoices")
 
     def create_credit_notes(self, credit_notes, idempotency_key):
         data = self._call(
             self.accounting, "create_credit_notes", {"CreditNotes": credit_notes},
             summarize_errors=False, unitdp=4, idempotency_key=idempotency_key,
         )
-        return data.get("CreditNotes") or []
+        return _answers(data, "CreditNotes")
 
     def save_invoices(self, invoices, idempotency_key):
         data = self._call(
             self.accounting, "update_or_create_invoices", {"Invoices": invoices},
             summarize_errors=False, unitdp=4, idempotency_key=idempotency_key,
         )
-        return data.get("Invoices") or []
+        return _answers(data, "Invoices")
 
-    def online_invoice_url(self, invoice_id):
-        data = self._call(self.accounting, "get_online_invoice", invoice_id)
-        return ((data.get("OnlineInvoices") or [{}])[0]).get("OnlineInvoiceUrl")
 
     def create_payments(self, payments, idempotency_key):
         data = self._call(
             self.accounting, "create_payments", {"Payments": payments},
             summarize_errors=False, idempotency_key=idempotency_key,
         )
-        return data.get("Payments") or []
+        return _answers(data, "Payments")
 
     def delete_payment(self, payment_id, idempotency_key):
         data = self._call(
             self.accounting, "delete_payment", payment_id, {"Status": "DELETED"},
             idempotency_key=idempotency_key,
         )
-        return (data.get("Payments") or [{}])[0]
+        return one(_answers(data, "Payments"))
 
     def iter_credit_note_pages(self, modified_since=None, page_size=PAGE_SIZE, where=None):
         kwargs = {"order": "UpdatedDateUTC ASC", "page_size": page_size}
@@ -389,7 +389,7 @@ class XeroClient:
             self.accounting, "update_or_create_credit_notes", {"CreditNotes": credit_notes},
             summarize_errors=False, unitdp=4, idempotency_key=idempotency_key,
         )
-        return data.get("CreditNotes") or []
+        return _answers(data, "CreditNotes")
 
     def allocate_credit_note(self, credit_note_id, allocations, idempotency_key):
         data = self._call(
@@ -397,11 +397,46 @@ class XeroClient:
             {"Allocations": allocations}, summarize_errors=False,
             idempotency_key=idempotency_key,
         )
-        return data.get("Allocations") or []
+        return _answers(data, "Allocations")
 
 
 class _TokenExpired(XeroError):
     """Internal: a 401 TokenExpired, answered by one refresh."""
+
+
+def _items(data, key):
+    """The records of a list answer; XeroBadResponse when it has no such
+    list. Elements that are not objects are dropped."""
+    if not isinstance(data, dict):
+        raise XeroBadResponse(f"Xero's answer is not an object (expected {key}).")
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise XeroBadResponse(f"Xero's {key} is not a list.")
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _answers(data, key):
+    """The answer elements of a write, one per record sent, in order."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if items is None:
+        items = []
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise XeroBadResponse(f"Xero's answer does not list the {key} sent.")
+    return items
+
+
+def _first(data, key):
+    items = _items(data, key)
+    return items[0] if items else {}
+
+
+def one(elements):
+    """The single answer element of a one-record write."""
+    if len(elements) != 1:
+        raise XeroBadResponse(f"Xero answered {len(elements)} records for one.")
+    return elements[0]
 
 
 def validation_message(payload):

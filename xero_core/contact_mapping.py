@@ -54,8 +54,13 @@ def text(value):
     return " ".join(str(value).split())
 
 
+def _records(value):
+    """Xero's list of phones / addresses; anything else reads as none."""
+    return value if isinstance(value, list) else []
+
+
 def _phone(phones, kind):
-    for phone in phones or []:
+    for phone in _records(phones):
         if isinstance(phone, dict) and phone.get("PhoneType") == kind:
             parts = [text(phone.get(k)) for k in
                      ("PhoneCountryCode", "PhoneAreaCode", "PhoneNumber")]
@@ -64,7 +69,7 @@ def _phone(phones, kind):
 
 
 def _address(addresses, kind="POBOX"):
-    for address in addresses or []:
+    for address in _records(addresses):
         if isinstance(address, dict) and address.get("AddressType") == kind:
             return address
     return {}

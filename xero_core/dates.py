@@ -11,6 +11,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 
 
+def _from_ms(milliseconds):
+    try:
+        return datetime.fromtimestamp(int(milliseconds) / 1000, tz=UTC)
+    except (OverflowError, OSError):
+        raise ValueError(f"/Date({milliseconds})/ is out of range") from None
+
+
 def parse_datetime(value):
     """Return an aware UTC datetime from a Xero date value, or None.
 
@@ -27,7 +34,7 @@ def parse_datetime(value):
     if match:
         # The offset only says which local time the instant was entered in;
         # the milliseconds are already UTC.
-        return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+        return _from_ms(match.group(1))
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -35,7 +42,10 @@ def parse_datetime(value):
 
 
 def parse_date(value):
-    """Return a ``date`` from a Xero date value (``/Date()/`` or ISO)."""
+    """Return a ``date`` from a Xero date value (``/Date()/`` or ISO).
+
+    Raises ValueError on a value that is present but not a date.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -45,7 +55,7 @@ def parse_date(value):
     text = str(value).strip()
     match = _MS_DATE.match(text)
     if match:
-        instant = datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+        instant = _from_ms(match.group(1))
         offset = match.group(2)
         if offset:
             sign = 1 if offset[0] == "+" else -1

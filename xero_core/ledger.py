@@ -45,9 +45,21 @@ def display_status(xero_status, amount_due, amount_paid, due_date, today):
 
 def _amount(value):
     try:
-        return Decimal(str(value if value not in (None, "") else 0))
+        amount = Decimal(str(value if value not in (None, "") else 0))
     except ArithmeticError:
         raise ValueError(f"{value!r} is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not an amount")
+    return amount
+
+
+def _contact_id(document):
+    contact = document.get("Contact")
+    if contact is None:
+        return ""
+    if not isinstance(contact, dict):
+        raise ValueError(f"{contact!r} is not a contact")
+    return contact.get("ContactID") or ""
 
 
 @dataclass
@@ -86,7 +98,7 @@ def from_invoice(invoice):
         })
     return LedgerLine(
         external_id=invoice["InvoiceID"],
-        contact_id=(invoice.get("Contact") or {}).get("ContactID") or "",
+        contact_id=_contact_id(invoice),
         kind=INVOICE,
         number=invoice.get("InvoiceNumber") or "",
         reference=invoice.get("Reference") or "",
@@ -110,7 +122,7 @@ def from_credit_note(note):
     remaining = _amount(note.get("RemainingCredit"))
     return LedgerLine(
         external_id=note["CreditNoteID"],
-        contact_id=(note.get("Contact") or {}).get("ContactID") or "",
+        contact_id=_contact_id(note),
         kind=CREDIT_NOTE,
         number=note.get("CreditNoteNumber") or "",
         reference=note.get("Reference") or "",

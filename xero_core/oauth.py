@@ -14,11 +14,13 @@ from xero_python.api_client.oauth2 import TokenApi
 from xero_python.exceptions import HTTPStatusException
 
 from .client import sdk_configuration
-from .errors import XeroAuthError, XeroError, XeroTransientError
+from .errors import XeroAuthError, XeroBadResponse, XeroError, XeroTransientError
 
 TIMEOUT = 20
 # What xero-python's OAuth2Token accepts; Xero (or a proxy in front of it) may
 # add keys such as ``authentication_event_id``, which must not break us.
+# Xero access tokens last 30 minutes.
+ACCESS_TOKEN_LIFETIME = 1800
 TOKEN_KEYS = ("access_token", "refresh_token", "expires_in", "token_type", "scope",
               "id_token", "expires_at")
 
@@ -43,12 +45,19 @@ def authorize_url(endpoints, client_id, redirect_uri, scopes, state, code_verifi
 
 
 def clean_token(token, now=None):
-    """Keep the standard keys and add ``expires_at`` (epoch seconds)."""
+    """Keep the standard keys and add ``expires_at`` (epoch seconds; Xero's
+    1800 s when ``expires_in`` is missing or unreadable). Raises
+    XeroBadResponse when there is no access token."""
+    if not isinstance(token, dict) or not token.get("access_token"):
+        raise XeroBadResponse("Xero's token answer holds no access token.")
     clean = {key: token[key] for key in TOKEN_KEYS if token.get(key) is not None}
     if isinstance(clean.get("scope"), list | tuple):
         clean["scope"] = " ".join(clean["scope"])
-    if "expires_in" in clean:
-        clean["expires_at"] = int((now or time.time()) + int(clean["expires_in"]))
+    try:
+        lifetime = int(clean.get("expires_in", ACCESS_TOKEN_LIFETIME))
+    except (TypeError, ValueError):
+        lifetime = ACCESS_TOKEN_LIFETIME
+    clean["expires_at"] = int((now or time.time()) + lifetime)
     return clean
 
 

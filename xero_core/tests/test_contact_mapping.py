@@ -91,3 +91,10 @@ def test_partial_address_push_keeps_xero_side_of_the_address():
     odoo = dict(odoo, zip="6011")  # changed in Odoo
     [address] = cm.to_xero(odoo, "c1", ["zip"], current=xero)["Addresses"]
     assert (address["PostalCode"], address["City"]) == ("6011", "Wellington")
+
+
+def test_phones_and_addresses_that_are_not_lists_read_as_none():
+    values, _notes = cm.from_xero({"ContactID": "c9", "Name": "Odd Shapes Ltd",
+                                   "Phones": "021 555", "Addresses": {"City": "X"}})
+    assert values["name"] == "Odd Shapes Ltd"
+    assert (values["phone"], values["city"]) == ("", "")

@@ -40,3 +40,9 @@ def test_round_trip_and_iso_output():
     assert dates.ms_date(date(2024, 5, 6)) == "/Date(1714953600000+0000)/"
     assert dates.iso_utc(datetime(2024, 5, 6, 7, 8, 9)) == "2024-05-06T07:08:09"
     assert dates.to_naive_utc(moment) == datetime(2024, 5, 6, 7, 8, 9)
+
+
+def test_out_of_range_dates_are_value_errors():
+    for parse in (dates.parse_datetime, dates.parse_date):
+        with pytest.raises(ValueError):
+            parse("/Date(99999999999999999999)/")

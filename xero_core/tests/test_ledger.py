@@ -59,3 +59,12 @@ def test_bad_records_raise_value_error():
         ledger.from_invoice({"InvoiceID": "x", "Total": "abc"})
     with pytest.raises(ValueError):
         ledger.from_invoice({"InvoiceID": "x", "Date": "/Date(bad)/"})
+    # Whatever the shape, a bad record is a ValueError the caller notes.
+    for bad in ({"InvoiceID": "x", "Contact": "abc"},
+                {"InvoiceID": "x", "Date": "/Date(99999999999999999999)/"},
+                {"InvoiceID": "x", "Total": "Infinity"},
+                {"InvoiceID": "x", "AmountDue": "NaN"}):
+        with pytest.raises(ValueError):
+            ledger.from_invoice(bad)
+    with pytest.raises(ValueError):
+        ledger.from_credit_note({"CreditNoteID": "n", "Contact": ["x"]})

@@ -1,0 +1,32 @@
+"""Malformed answers become XeroBadResponse (a clear error), never a crash."""
+
+import pytest
+
+from xero_core import client, oauth
+from xero_core.errors import XeroBadResponse
+
+
+def test_list_answers():
+    assert client._items({"Users": [{"UserID": "u"}, "junk"]}, "Users") == [{"UserID": "u"}]
+    assert client._items({}, "Users") == []
+    assert client._first({"Organisations": []}, "Organisations") == {}
+    for bad in ([], "text", {"Users": {"UserID": "u"}}):
+        with pytest.raises(XeroBadResponse):
+            client._items(bad, "Users")
+
+
+def test_write_answers_line_up_with_what_was_sent():
+    sent = {"Invoices": [{"InvoiceID": "a"}, {"InvoiceID": "b"}]}
+    assert client._answers(sent, "Invoices") == sent["Invoices"]
+    with pytest.raises(XeroBadResponse):
+        client._answers({"Invoices": [{"InvoiceID": "a"}, "junk"]}, "Invoices")
+    with pytest.raises(XeroBadResponse):
+        client.one([])
+    assert client.one([{"PaymentID": "p"}]) == {"PaymentID": "p"}
+
+
+def test_token_answers():
+    with pytest.raises(XeroBadResponse):
+        oauth.clean_token({"refresh_token": "r"})
+    token = oauth.clean_token({"access_token": "a", "expires_in": "soon"}, now=1000)
+    assert token["expires_at"] == 1000 + oauth.ACCESS_TOKEN_LIFETIME
