@@ -8,11 +8,12 @@ import time
 import uuid
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..xero_core import contact_mapping as cm
-from ..xero_core import diff as xdiff
 from ..xero_core.client import PAGE_SIZE, element_errors, element_failed
 from ..xero_core.dates import parse_datetime, to_naive_utc
 from ..xero_core.errors import (
@@ -194,24 +195,13 @@ class XeroConnection(models.Model):
         odoo_values = bindings._odoo_values()
         bindings._recompute_diffs(odoo_values)
         for binding in bindings.filtered("odoo_id"):
-            differences = binding._differences(odoo_values[binding.odoo_id.id])
-            if not differences:
-                # Xero now agrees with Odoo (e.g. our own push coming back).
-                binding.snapshot = dict(binding.xero_values)
-                continue
-            push, pull, review = xdiff.resolve(differences, self.conflict_policy)
-            if not self.auto_pull:
-                # Changes made in Xero wait for review, except that a policy
-                # deciding conflicts still decides them.
-                pull = [k for k in pull if any(
-                    d.field == k and d.side == xdiff.BOTH for d in differences)]
-            if pull:
-                binding._pull_fields(pull, resolver)
-            if push and self.auto_push:
-                binding.write({"need_push": True})
-            conflicts = [d for d in differences if d.side == xdiff.BOTH and d.field in review]
-            if conflicts:
-                binding._schedule_conflict_activity(conflicts)
+            try:
+                with self.env.cr.savepoint():
+                    binding._apply_xero_change(odoo_values[binding.odoo_id.id], resolver)
+            except (UserError, ValidationError, ValueError, psycopg2.Error) as exc:
+                # This partner refuses the change (e.g. a constraint of another
+                # module): say so on it; the rest of the page goes on.
+                binding._set_pull_error(_("Could not apply Xero's change: %s", exc))
 
     def _flag_vanished_contacts(self, seen):
         """A full read that no longer lists a contact: treat it as archived."""

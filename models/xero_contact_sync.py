@@ -112,6 +112,37 @@ class XeroContact(models.Model):
         self._after_push(element, odoo_values, keys, fields.Datetime.now())
         return True
 
+    def _apply_xero_change(self, odoo_values, resolver):
+        """Xero changed this linked contact: pull, queue a push or leave the
+        differences for review, as the connection's settings say."""
+        self.ensure_one()
+        connection = self.backend_id
+        differences = self._differences(odoo_values)
+        if not differences:
+            # Xero now agrees with Odoo (e.g. our own push coming back).
+            self.snapshot = dict(self.xero_values)
+            return
+        push, pull, review = xdiff.resolve(differences, connection.conflict_policy)
+        if not connection.auto_pull:
+            # Changes made in Xero wait for review, except that a policy
+            # deciding conflicts still decides them.
+            pull = [k for k in pull if any(
+                d.field == k and d.side == xdiff.BOTH for d in differences)]
+        if pull:
+            self._pull_fields(pull, resolver)
+        if push and connection.auto_push:
+            self.write({"need_push": True})
+        conflicts = [d for d in differences if d.side == xdiff.BOTH and d.field in review]
+        if conflicts:
+            self._schedule_conflict_activity(conflicts)
+
+    def _set_pull_error(self, message):
+        """A change read from Xero could not be applied to the partner."""
+        self.write({"error_message": message, "error_at": fields.Datetime.now()})
+        self.env["xero.sync.log"]._log_event(
+            self.backend_id, "pull contact", message, state="failed", direction="pull",
+            count=1, record=self)
+
     def _pull_fields(self, keys, resolver=None):
         """Apply Xero's value of ``keys`` to the partner (no echo push)."""
         self.ensure_one()

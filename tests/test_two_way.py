@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 from odoo.sql_db import TestCursor
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..xero_core.idempotency import request_key
 from .common import PRACTICE, XeroCase
@@ -466,3 +467,23 @@ class TestTwoWay(XeroCase):
         pobox = next(a for a in self.xero(contact_id=line.external_id)["Addresses"]
                      if a["AddressType"] == "POBOX")
         self.assertEqual(pobox["City"], "Gisborne")
+
+    def test_a_change_the_partner_refuses_is_noted_and_the_others_go_on(self):
+        self.conn.auto_pull = True
+        refused, refused_partner = self.imported("Northwind Traders")
+        taken, taken_partner = self.imported("Bayside Club")
+        self.env.cr.execute("ALTER TABLE res_partner ADD CONSTRAINT test_refuse_city "
+                            "CHECK (city IS DISTINCT FROM 'Nowhere')")
+        for line, city in ((refused, "Nowhere"), (taken, "Napier")):
+            self.xero_update(line.external_id, Addresses=[
+                {"AddressType": "POBOX", "AddressLine1": "1 Main St", "City": city}])
+        with mute_logger("odoo.sql_db"):
+            self.pull()
+        self.assertEqual(taken_partner.city, "Napier")
+        self.assertNotEqual(refused_partner.city, "Nowhere")
+        self.assertIn("test_refuse_city", refused.error_message)
+        self.assertIn("city", refused.diff_ids.mapped("field"), "still to settle")
+        self.sandbox.clear_log()
+        self.pull()
+        self.assertEqual(len(self.sandbox.calls("/Contacts", "GET")), 1)
+        self.assertEqual(self.sandbox.calls("/Contacts", "GET")[0]["status"], 200)
