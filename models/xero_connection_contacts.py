@@ -273,7 +273,9 @@ class XeroConnection(models.Model):
                     with self.env.cr.savepoint():
                         created.append((row, Partner.create([row[1]])))
                 except Exception as exc:  # noqa: BLE001
-                    row[0].import_note = _("Could not import: %s", exc)
+                    # Left on the screen with its note, not retried by the job.
+                    row[0].write({"import_note": _("Could not import: %s", exc),
+                                  "sync_action": False})
         children = [dict(row[2], parent_id=partner.id) for row, partner in created if row[2]]
         if children:
             Partner.create(children)

@@ -87,14 +87,24 @@ class XeroContact(models.Model):
         lines = self.search([("backend_id", "=", connection.id), ("state", "=", "review"),
                              ("xero_status", "=", "ACTIVE"), ("match_partner_id", "!=", False),
                              ("match_score", ">=", min_score), ("match_ambiguous", "=", False)])
-        linked, taken = 0, set()
+        linked, skipped, taken = 0, 0, set()
         for line in lines.sorted(lambda b: -b.match_score):
             if line.match_partner_id.id in taken:
                 continue  # two Xero contacts suggest the same partner: keep the best
-            line._link(line.match_partner_id)
+            try:
+                with self.env.cr.savepoint():
+                    line._link(line.match_partner_id)
+            except UserError as exc:
+                # E.g. the suggested partner was linked to another contact since.
+                line.import_note = str(exc)
+                skipped += 1
+                continue
             taken.add(line.match_partner_id.id)
             linked += 1
-        return connection._notify(_("%s Xero contact(s) linked.", linked), reload=True)
+        message = _("%s Xero contact(s) linked.", linked)
+        if skipped:
+            message += " " + _("%s could not be linked: see the note on their line.", skipped)
+        return connection._notify(message, reload=True, kind="warning" if skipped else "success")
 
     @api.model
     def action_ignore_suppliers(self):

@@ -10,7 +10,7 @@ from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
 from ..xero_core.client import element_errors, element_failed, one
 from ..xero_core.dates import parse_datetime, to_naive_utc
-from ..xero_core.errors import XeroError
+from ..xero_core.errors import XeroAuthError, XeroError, XeroRateLimited, XeroValidationError
 from ..xero_core.idempotency import request_key
 
 
@@ -78,8 +78,10 @@ class XeroContact(models.Model):
         self.ensure_one()
         try:
             found = client.find_active_contacts_by_name(odoo_values["name"])
+        except (XeroRateLimited, XeroAuthError):
+            raise
         except XeroError as exc:
-            self._set_error(exc.message)
+            self._set_error(exc.message, definite=isinstance(exc, XeroValidationError))
             return False
         if not found:
             self._set_error(_("Xero reports a contact named %s but could not find it.",
@@ -99,12 +101,15 @@ class XeroContact(models.Model):
         self.write({"external_id": contact["ContactID"], "xero_values": xero_values,
                     "snapshot": xero_values})
         keys = cm.nonblank_keys(odoo_values)
-        payload = [cm.to_xero(odoo_values, contact["ContactID"], keys)]
+        # Blank Odoo values never wipe Xero's (an address keeps its other lines).
+        payload = [cm.to_xero(odoo_values, contact["ContactID"], keys, current=xero_values)]
         try:
             element = one(client.save_contacts(
                 payload, request_key([f"{self.id}:{self.push_key}", "merge"], payload)))
-        except (XeroError, ValueError) as exc:
-            self._set_error(getattr(exc, "message", str(exc)))
+        except (XeroRateLimited, XeroAuthError):
+            raise
+        except XeroError as exc:
+            self._set_error(exc.message, definite=isinstance(exc, XeroValidationError))
             return False
         if element_failed(element):
             self._set_error("; ".join(element_errors(element)))

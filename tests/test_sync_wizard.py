@@ -201,6 +201,21 @@ class TestSyncWizard(XeroCase):
         others = lines - smith
         self.assertEqual(set(others.mapped("state")), {"linked"})
         self.assertEqual(len(others.odoo_id), len(others))
+        self.assertFalse(smith.sync_action, "not retried by the background job forever")
+
+    def test_link_by_score_skips_a_suggestion_taken_meanwhile(self):
+        northwind = self.Partner.create({"name": "Northwind Traders", "is_company": True})
+        bayside = self.Partner.create({"name": "Bayside Club", "is_company": True})
+        self.refresh()
+        line, other = self.line("Northwind Traders"), self.line("Bayside Club")
+        self.assertEqual((line.match_partner_id, other.match_partner_id), (northwind, bayside))
+        # Someone links the suggested partner to another Xero contact first.
+        self.line("Smith & Sons")._link(northwind)
+        action = self.Binding.action_link_by_score(90)
+        self.assertEqual(line.state, "review")
+        self.assertIn("already linked", line.import_note)
+        self.assertEqual((other.state, other.odoo_id), ("linked", bayside))
+        self.assertIn("1 could not be linked", action["params"]["message"])
 
     def test_ignore_and_stop_ignoring(self):
         self.refresh()

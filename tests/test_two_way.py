@@ -487,3 +487,13 @@ class TestTwoWay(XeroCase):
         self.pull()
         self.assertEqual(len(self.sandbox.calls("/Contacts", "GET")), 1)
         self.assertEqual(self.sandbox.calls("/Contacts", "GET")[0]["status"], 200)
+
+    def test_linking_by_name_keeps_xero_address_lines_odoo_has_blank(self):
+        self.conn.create_in_xero = "all"
+        self.env["res.partner"].create({"name": "Bayside Club", "is_company": True,
+                                        "city": "Hamilton"})
+        self.push()
+        [bayside] = [c for c in self.sandbox.state(PRACTICE, "contacts")
+                     if c["Name"].startswith("Bayside Club")]
+        pobox = next(a for a in bayside["Addresses"] if a["AddressType"] == "POBOX")
+        self.assertEqual((pobox["AddressLine1"], pobox["City"]), ("PO Box 10", "Hamilton"))
