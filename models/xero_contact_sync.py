@@ -29,10 +29,12 @@ class XeroContact(models.Model):
         """Xero accepted the contact: record its id and values, move the
         snapshot forward for the fields sent."""
         xero_values, _notes = cm.from_xero(element)
-        if self.snapshot is None and not self.external_id:
-            snapshot = dict(xero_values)
+        if not self.external_id:
+            snapshot = dict(xero_values)  # created in Xero from Odoo's values
         else:
-            snapshot = dict(self.snapshot or self.xero_values or {})
+            # Only what was synced: fields never synced stay "different
+            # since linking" until someone settles them.
+            snapshot = dict(self.snapshot or {})
         snapshot.update({k: odoo_values.get(k, "") for k in keys})
         try:
             updated = to_naive_utc(parse_datetime(element.get("UpdatedDateUTC")))
@@ -153,7 +155,7 @@ class XeroContact(models.Model):
         self.ensure_one()
         values = self.xero_values or {}
         notes = self.odoo_id._xero_apply_values(values, keys, resolver)
-        snapshot = dict(self.snapshot or values)
+        snapshot = dict(self.snapshot or {})
         snapshot.update({k: values.get(k, "") for k in keys})
         self.write({"snapshot": snapshot, "sync_date": fields.Datetime.now(),
                     "import_note": "\n".join(notes) or self.import_note})

@@ -497,3 +497,22 @@ class TestTwoWay(XeroCase):
                      if c["Name"].startswith("Bayside Club")]
         pobox = next(a for a in bayside["Addresses"] if a["AddressType"] == "POBOX")
         self.assertEqual((pobox["AddressLine1"], pobox["City"]), ("PO Box 10", "Hamilton"))
+
+    def test_settling_one_difference_of_a_plain_link_leaves_the_others_alone(self):
+        partner = self.env["res.partner"].create({
+            "name": "Bayside Club", "is_company": True, "city": "Napier",
+            "phone": "06 835 0000"})
+        line = self.line("Bayside Club")
+        line._link(partner)  # neither side's data taken
+        self.assertEqual({d.side for d in line.diff_ids}, {"new"})
+        self.run_job(line.diff_ids.filtered(lambda d: d.field == "phone"), "action_pull")
+        self.assertEqual(partner.phone, "09 555 1234")
+        partner.email = "office@bayside.example"  # an Odoo edit after the link
+        self.push()
+        contact = self.xero(contact_id=line.external_id)
+        pobox = next(a for a in contact["Addresses"] if a["AddressType"] == "POBOX")
+        self.assertEqual(pobox["City"], "Auckland", "never settled: not pushed over Xero")
+        self.assertEqual(contact["EmailAddress"], "bob@bayside.example")
+        sides = {d.field: d.side for d in line.diff_ids}
+        self.assertEqual((sides["city"], sides["email"]), ("new", "new"), "they wait")
+        self.assertNotIn("phone", sides)

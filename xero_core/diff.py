@@ -58,8 +58,8 @@ def three_way(snapshot, odoo, xero, keys=FIELD_KEYS):
         odoo_value, xero_value = text(odoo.get(key)), text(xero.get(key))
         if same(key, odoo_value, xero_value):
             continue
-        if snapshot is None:
-            side = NEW
+        if snapshot is None or key not in snapshot:
+            side = NEW  # never synced (a link that took neither side's data)
         else:
             odoo_changed = not same(key, odoo_value, snapshot.get(key))
             xero_changed = not same(key, xero_value, snapshot.get(key))

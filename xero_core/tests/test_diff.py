@@ -52,3 +52,12 @@ def test_resolve_under_each_policy():
 
 def test_changed_keys():
     assert diff.changed_keys(SNAP, dict(SNAP, name="Z", phone="+64 9 5551234")) == ["name"]
+
+
+def test_fields_missing_from_the_snapshot_were_never_synced():
+    snapshot = {"email": "a@x.example"}
+    odoo = {"email": "a@x.example", "city": "Napier"}
+    xero = {"email": "a@x.example", "city": "Auckland"}
+    [difference] = diff.three_way(snapshot, odoo, xero)
+    assert (difference.field, difference.side) == ("city", diff.NEW)
+    assert diff.resolve([difference], "odoo") == ([], [], ["city"])
