@@ -12,6 +12,7 @@ from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
 from ..xero_core import oauth
+from ..xero_core import organisation_mapping as om
 from ..xero_core.endpoints import requested_scopes
 from ..xero_core.errors import XeroError
 
@@ -78,7 +79,8 @@ class XeroOAuthController(http.Controller):
     def start(self, purpose="practice", company_id=None, partner_id=None, **kw):
         self._require_manager()
         env = request.env
-        company = env["res.company"].browse(int(company_id or env.company.id))
+        company_id, partner_id = _record_id(company_id), _record_id(partner_id)
+        company = env["res.company"].browse(company_id or env.company.id)
         if company not in env.user.company_ids or purpose not in ("practice", "client"):
             raise Forbidden()
         Authorization = env["xero.authorization"]
@@ -89,7 +91,7 @@ class XeroOAuthController(http.Controller):
         nonce = secrets.token_urlsafe(16)
         state = self._pack("xero_connector.oauth_state", {
             "n": nonce, "c": company.id, "p": purpose,
-            "r": int(partner_id) if partner_id else False, "u": env.uid,
+            "r": partner_id or False, "u": env.uid,
         })
         verifier = oauth.new_code_verifier()
         pending = dict(request.session.get(SESSION_KEY) or {})
@@ -177,7 +179,7 @@ class XeroOAuthController(http.Controller):
     def choose(self, ticket=None, organisation_id=None, **kw):
         self._require_manager()
         payload = self._unpack("xero_connector.oauth_pick", ticket)
-        org = request.env["xero.organisation"].sudo().browse(int(organisation_id or 0)).exists()
+        org = request.env["xero.organisation"].sudo().browse(_record_id(organisation_id)).exists()
         if not org or org.authorization_id.id != payload["a"]:
             raise Forbidden()
         return self._finish(payload, org)
@@ -191,8 +193,12 @@ class XeroOAuthController(http.Controller):
             partner = env["res.partner"].browse(payload["r"]).exists()
             if not partner:
                 return self._error(_("The partner to link no longer exists."))
-            link = env["xero.client.link"]._link(partner, org, confirm=True)
-            link._refresh_safely()
+            try:
+                link = env["xero.client.link"]._link(partner, org, confirm=True)
+                link._refresh_safely()
+            except UserError as exc:
+                request.env.cr.rollback()
+                return self._error(str(exc), f"/odoo/res.partner/{partner.id}")
             return request.redirect(f"/odoo/res.partner/{partner.id}")
         try:
             connection = env["xero.connection"].sudo()._connect(company, org)
@@ -207,7 +213,17 @@ class XeroOAuthController(http.Controller):
         return "/odoo/xero-connections"
 
 
+def _record_id(value):
+    """A record id from a request parameter; anything else is refused."""
+    if value in (None, ""):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Forbidden() from None
+
+
 def _latest_event(connections):
     """authEventId of the login that just happened (the newest connection)."""
-    newest = max(connections, key=lambda c: c.get("updatedDateUtc") or "", default={})
-    return newest.get("authEventId")
+    newest = max(om.tenants(connections), key=lambda t: t["updated"], default={})
+    return newest.get("auth_event_id")

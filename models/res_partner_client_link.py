@@ -144,19 +144,6 @@ class ResPartner(models.Model):
                 details["postal"]["country"] or partner.xero_client_country
             )
 
-    # === OPENING THE TAB ===
-
-    def web_read(self, specification):
-        # The tab shows the cache; Xero is only called when it is still empty.
-        if len(self) == 1 and "xero_client_link_id" in specification:
-            self._xero_client_fill_empty_cache()
-        return super().web_read(specification)
-
-    def _xero_client_fill_empty_cache(self):
-        link = self.xero_client_link_id
-        if link and not link.refreshed_at and not link.refresh_note and link.state == "connected":
-            link._refresh_safely()
-
     # === ACTIONS ===
 
     def _xero_client_link_or_raise(self):

@@ -250,7 +250,7 @@ class XeroClientLink(models.Model):
             vals.update(link._summary_vals(report, summary_error))
             link.write(vals)
             if isinstance(org, dict) and org:
-                link._update_organisation(org)
+                link.organisation_id._apply_details(org)
         return True
 
     def _organisation_vals(self, org, error):
@@ -328,18 +328,6 @@ class XeroClientLink(models.Model):
             }
         return {"summary_data": report, "summary_note": False}
 
-    def _update_organisation(self, org):
-        """Keep the organisation record's name and codes current."""
-        vals = {
-            "name": org.get("Name") or self.organisation_id.name,
-            "short_code": org.get("ShortCode") or self.organisation_id.short_code,
-            "base_currency": org.get("BaseCurrency") or self.organisation_id.base_currency,
-            "country_code": org.get("CountryCode") or self.organisation_id.country_code,
-        }
-        organisation = self.organisation_id.sudo()
-        if any(organisation[k] != v for k, v in vals.items()):
-            organisation.write(vals)
-
     # === SCHEDULED ACTION ===
 
     @api.model
@@ -352,7 +340,8 @@ class XeroClientLink(models.Model):
         done = 0
         for link in links:
             try:
-                link._refresh()
+                with self.env.cr.savepoint():
+                    link._refresh()
             except XeroRateLimited as exc:
                 message = _(
                     "Xero's %(problem)s limit reached after %(done)s of %(total)s client "
@@ -372,6 +361,11 @@ class XeroClientLink(models.Model):
                     record=link,
                 )
                 return done
+            except Exception as exc:  # noqa: BLE001 - one client never stops the others
+                _logger.warning("Refreshing client organisation %s failed", link.id,
+                                exc_info=True)
+                link.refresh_note = _("The last refresh failed: %s", exc)
+                continue
             done += 1
         if links:
             Log._log_event(

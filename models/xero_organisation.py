@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 
+from ..xero_core import organisation_mapping as om
 from ..xero_core.errors import XeroAuthError
 
 
@@ -52,39 +53,37 @@ class XeroOrganisation(models.Model):
             )
         return self.authorization_id._xero_client(self.tenant_id, **options)
 
-    def _refresh_details(self, client=None):
+    def _refresh_details(self):
         """Keep ShortCode (deep links), currency and name current."""
         for org in self:
-            data = (client or org._xero_client()).organisation()
-            org.write({
-                "name": data.get("Name") or org.name,
-                "short_code": data.get("ShortCode"),
-                "base_currency": data.get("BaseCurrency"),
-                "country_code": data.get("CountryCode"),
-            })
+            org._apply_details(org._xero_client().organisation())
         return True
+
+    def _apply_details(self, organisation):
+        """Store what Xero's Organisation says (values it left out are kept)."""
+        vals = om.record_values(organisation)
+        if any(self[key] != value for key, value in vals.items()):
+            self.sudo().write(vals)
 
     @api.model
     def _upsert_from_connections(self, authorization, connections):
         """Record the organisations Xero's /connections lists for a login."""
         orgs = self.browse()
-        for conn in connections:
-            if conn.get("tenantType", "ORGANISATION") != "ORGANISATION":
-                continue
+        for tenant in om.tenants(connections):
             org = self.search([("company_id", "=", authorization.company_id.id),
-                               ("tenant_id", "=", conn["tenantId"])], limit=1)
+                               ("tenant_id", "=", tenant["tenant_id"])], limit=1)
             vals = {
-                "name": conn.get("tenantName") or conn["tenantId"],
-                "tenant_type": conn.get("tenantType", "ORGANISATION"),
-                "xero_connection_uid": conn.get("id"),
-                "auth_event_id": conn.get("authEventId"),
+                "name": tenant["name"],
+                "tenant_type": "ORGANISATION",
+                "xero_connection_uid": tenant["connection_uid"],
+                "auth_event_id": tenant["auth_event_id"],
                 "authorization_id": authorization.id,
                 "reachable": True,
             }
             if org:
                 org.write(vals)
             else:
-                org = self.create(dict(vals, tenant_id=conn["tenantId"],
+                org = self.create(dict(vals, tenant_id=tenant["tenant_id"],
                                        company_id=authorization.company_id.id))
             orgs |= org
         # Organisations this login no longer reaches.

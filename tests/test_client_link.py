@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import CLIENT_A, CLIENT_B, LOGIN, OTHER, OTHER_LOGIN, PRACTICE, XeroCase, base_seed
 from .oauth_helpers import consent, hidden, path_of, query_of
@@ -375,15 +376,15 @@ class TestClientLink(XeroCase):
         self.assertTrue(any(p.endswith("/Users") for p in paths))
         self.assertTrue(any("ExecutiveSummary" in p for p in paths))
 
-    def test_opening_with_an_empty_cache_reads_once(self):
+    def test_opening_never_calls_xero_the_refresh_does(self):
         link = self.env["xero.client.link"]._link(self.client, self.org_a)
         self.assertFalse(link.refreshed_at)
-        Form(self.client)
-        self.assertTrue(link.refreshed_at)
-        self.assertTrue(self.sandbox.calls("/Organisation"))
         self.sandbox.clear_log()
         Form(self.client)
-        self.assertEqual(self.sandbox.calls(), [])
+        self.assertEqual(self.sandbox.calls(), [], "opening reads the cache only")
+        self.env["xero.client.link"]._cron_refresh_all()
+        self.assertTrue(link.refreshed_at)
+        self.assertEqual(self.client.xero_client_name, "Client A Ltd")
 
     def test_tab_needs_the_client_level_setting_and_a_company(self):
         self.company.xero_client_level = False
@@ -511,6 +512,17 @@ class TestClientLink(XeroCase):
         self.assertTrue(link.summary_data, "last summary kept")
         self.assertIn("could not be refreshed", link.summary_note)
 
+    def test_malformed_users_answer_is_noted_and_the_rest_shown(self):
+        link = self.link()
+        users_before = link.user_ids.mapped("email")
+        self.assertTrue(users_before)
+        self.sandbox.fault(kind="body", body='{"Users": {"not": "a list"}}', count=5,
+                           match={"path": "/Users"})
+        self.client.action_xero_client_refresh()
+        self.assertIn("could not be refreshed", link.users_note)
+        self.assertEqual(link.user_ids.mapped("email"), users_before, "the last ones kept")
+        self.assertEqual(self.client.xero_client_name, "Client A Ltd")
+
     # --- scheduled refresh ---------------------------------------------------------------
 
     def test_daily_refresh_stops_cleanly_at_the_rate_limit(self):
@@ -539,3 +551,21 @@ class TestClientLink(XeroCase):
         log = self.env["xero.sync.log"].search([("operation", "=", "client_refresh")], limit=1)
         self.assertEqual(log.state, "done")
         self.assertEqual(link_b.refreshed_at > old, True)
+
+    def test_one_client_failing_does_not_stop_the_daily_refresh(self):
+        link_a = self.link()
+        link_b = self.link(partner=self.other, org=self.org_b)
+        old = fields.Datetime.now() - timedelta(days=1)
+        link_a.refreshed_at = old - timedelta(hours=1)
+        link_b.refreshed_at = old
+        # Storing client A's new name is refused by this database.
+        self.sandbox.seed({"organisations": [{"OrganisationID": CLIENT_A,
+                                              "Name": "Client A Refused"}]})
+        self.env.cr.execute("ALTER TABLE xero_organisation ADD CONSTRAINT test_refuse_a "
+                            "CHECK (name <> 'Client A Refused')")
+        with mute_logger("odoo.sql_db", "odoo.addons.xero_connector.models.xero_client_link"):
+            self.env["xero.client.link"]._cron_refresh_all()
+        self.assertIn("test_refuse_a", link_a.refresh_note)
+        self.assertEqual(link_a.refreshed_at, old - timedelta(hours=1), "nothing half-done")
+        self.assertGreater(link_b.refreshed_at, old)
+        self.assertFalse(link_b.refresh_note)

@@ -137,6 +137,39 @@ def label_of(code):
     return code.replace("_", " ").capitalize() if code else ""
 
 
+def record_values(org):
+    """What the organisation record keeps (name, deep-link ShortCode,
+    currency, country); a value Xero did not send is left out, so the
+    record keeps what it had."""
+    org = _org(org)
+    values = {
+        "name": text(org.get("Name")),
+        "short_code": text(org.get("ShortCode")),
+        "base_currency": text(org.get("BaseCurrency")),
+        "country_code": text(org.get("CountryCode")).upper(),
+    }
+    return {key: value for key, value in values.items() if value}
+
+
+def tenants(connections):
+    """Organisations in Xero's /connections answer: tenant id, name and the
+    connection's ids; other tenant types and malformed entries are left out."""
+    found = []
+    for conn in connections if isinstance(connections, list) else []:
+        if not isinstance(conn, dict) or not conn.get("tenantId"):
+            continue
+        if (conn.get("tenantType") or "ORGANISATION") != "ORGANISATION":
+            continue
+        found.append({
+            "tenant_id": text(conn["tenantId"]),
+            "name": text(conn.get("tenantName")) or text(conn["tenantId"]),
+            "connection_uid": text(conn.get("id")) or False,
+            "auth_event_id": text(conn.get("authEventId")) or False,
+            "updated": text(conn.get("updatedDateUtc")),
+        })
+    return found
+
+
 def details(org):
     """What the Xero Organisation tab shows about the organisation."""
     org = _org(org)
