@@ -134,8 +134,7 @@ class XeroConnection(models.Model):
             "date": move.invoice_date or move.date,
             "due_date": move.invoice_date_due,
             "currency": move.currency_id.name,
-            "status": binding.xero_status if binding.xero_status in (
-                "AUTHORISED", "PAID") else self.invoice_status,
+            "status": im.push_status(binding.xero_status, self.invoice_status),
             "external_id": binding.external_id,
             "lines": lines,
         }
@@ -277,7 +276,7 @@ class XeroConnection(models.Model):
         group.filtered(lambda b: not b.need_push).write({"need_push": True, "state": "queued"})
         Log = self.env["xero.sync.log"]
         for binding, _payload in payloads:
-            Log._start(self, binding.odoo_id, "push " + binding.kind.replace("_", " "))
+            Log._start(self, binding.odoo_id, binding._push_operation())
         credit = group[0].kind == "credit_note"
         create = not group[0].external_id
         if credit:

@@ -33,10 +33,6 @@ class XeroContactDiff(models.Model):
         for diff in self:
             diff.can_push = not cm.FIELD_BY_KEY[diff.field].pull_only
 
-    @property
-    def field_label(self):
-        return cm.FIELD_BY_KEY[self.field].label
-
     def _checked(self):
         """Whoever may edit the partners may settle their differences; the
         bindings' bookkeeping itself is done as the system."""

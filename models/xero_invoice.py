@@ -54,13 +54,17 @@ class XeroInvoice(models.Model):
             binding.xero_url = binding.external_id and link(binding.backend_id.short_code,
                                                             binding.external_id)
 
+    def _push_operation(self):
+        """The sync log's name for sending this document."""
+        return "push " + self.kind.replace("_", " ")
+
     def _queue(self):
         """A new version of the invoice to send: new idempotency key."""
         self.write({"need_push": True, "push_key": uuid.uuid4().hex, "state": "queued",
                     "error_message": False, "batch_key": False})
         for binding in self:
             self.env["xero.sync.log"]._queue(binding.backend_id, binding.odoo_id,
-                                             "push " + binding.kind.replace("_", " "))
+                                             binding._push_operation())
 
     def _xero_retry(self):
         """Send the same change again (same key: Xero replays if it had it)."""
@@ -81,7 +85,7 @@ class XeroInvoice(models.Model):
             binding.write(vals)
             self.env["xero.sync.log"]._finish(
                 binding.backend_id, binding.odoo_id,
-                operation or "push " + binding.kind.replace("_", " "), message, failed=True)
+                operation or binding._push_operation(), message, failed=True)
 
 
     def _after_push(self, element):
@@ -107,7 +111,7 @@ class XeroInvoice(models.Model):
         if self.rounding_difference:
             message += " " + _("Xero's total differs by %s.", self.rounding_difference)
         self.env["xero.sync.log"]._finish(self.backend_id, move,
-                                          "push " + self.kind.replace("_", " "), message)
+                                          self._push_operation(), message)
 
     # === PAYMENTS AND ALLOCATIONS ===
 

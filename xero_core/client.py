@@ -41,7 +41,6 @@ from .ratelimit import MinuteLimiter
 _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000  # Xero's maximum page size
-BATCH_SIZE = 50  # Xero's recommended number of elements per write
 IDS_PER_CALL = 50  # longer IDs lists make Xero's gateway answer 404
 MAX_BODY = 50 * 1024 * 1024  # refuse bodies larger than this (bytes)
 

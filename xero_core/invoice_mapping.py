@@ -7,7 +7,6 @@ ACCREC = "ACCREC"
 ACCRECCREDIT = "ACCRECCREDIT"
 EXCLUSIVE = "Exclusive"
 INCLUSIVE = "Inclusive"
-NO_TAX = "NoTax"
 # Xero only lets these statuses be edited.
 EDITABLE = ("DRAFT", "SUBMITTED")
 ROUNDING_TOLERANCE = Decimal("0.005")
@@ -19,6 +18,13 @@ class InvoiceMappingError(ValueError):
 
 def _money(value, places="0.0001"):
     return float(Decimal(str(value or 0)).quantize(Decimal(places), ROUND_HALF_UP))
+
+
+def push_status(current, configured):
+    """Status to send: the configured one (Draft or Awaiting payment) for a
+    new or still-draft document; an approved one stays approved (Xero never
+    takes PAID on a write)."""
+    return "AUTHORISED" if current in ("AUTHORISED", "PAID") else configured
 
 
 def line_amount_types(lines):

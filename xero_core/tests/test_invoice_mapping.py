@@ -72,3 +72,10 @@ def test_small_payloads():
         "Invoice": {"InvoiceID": "i1"}, "Account": {"Code": "090"}, "Date": "2026-05-02",
         "Amount": 40.01, "Reference": "r"}
     assert im.allocation("i1", date(2026, 5, 2), 23)["Amount"] == 23.0
+
+
+def test_push_status():
+    assert im.push_status(None, "DRAFT") == "DRAFT"
+    assert im.push_status("DRAFT", "AUTHORISED") == "AUTHORISED"
+    assert im.push_status("AUTHORISED", "DRAFT") == "AUTHORISED"
+    assert im.push_status("PAID", "DRAFT") == "AUTHORISED"
