@@ -84,11 +84,7 @@ class ResPartner(models.Model):
                 email = person.email if person else partner.email
             else:
                 email = partner.email
-            hint = (name_hints or {}).get(partner.id)
-            if hint and join_person_name(*hint) == text(person_name):
-                first, last = hint
-            else:
-                first, last = split_person_name(person_name) if person_name else ("", "")
+            first, last = split_person_name(person_name, (name_hints or {}).get(partner.id))
             values = {
                 "name": text(partner.name),
                 "first_name": first,
@@ -102,10 +98,11 @@ class ResPartner(models.Model):
             result[partner.id] = {key: values.get(key, "") for key in FIELD_KEYS}
         return result
 
-    def _xero_apply_values(self, values, keys, resolver=None):
+    def _xero_apply_values(self, values, keys, resolver=None, name_hint=None):
         """Write Xero sync ``values`` for ``keys`` into the partner, without
-        marking it for a push (this is a pull). Returns notes about values
-        that could not map to an Odoo record."""
+        marking it for a push (this is a pull). ``name_hint``: the (first,
+        last) last synced, to split the person's name the same way. Returns
+        notes about values that could not map to an Odoo record."""
         self.ensure_one()
         resolver = resolver or self.env["xero.contact"]._address_resolver()
         notes = []
@@ -137,7 +134,7 @@ class ResPartner(models.Model):
             if "email" in person_keys:
                 vals["email"] = values.get("email") or False
             if ("first_name" in person_keys or "last_name" in person_keys) and "name" not in vals:
-                current_first, current_last = split_person_name(self.name)
+                current_first, current_last = split_person_name(self.name, name_hint)
                 name = join_person_name(
                     values.get("first_name") if "first_name" in person_keys else current_first,
                     values.get("last_name") if "last_name" in person_keys else current_last,
@@ -145,15 +142,15 @@ class ResPartner(models.Model):
                 if name:
                     vals["name"] = name
         elif person_keys:
-            partner._xero_apply_person(values, person_keys)
+            partner._xero_apply_person(values, person_keys, name_hint)
         if vals:
             partner.write(vals)
         return notes
 
-    def _xero_apply_person(self, values, keys):
+    def _xero_apply_person(self, values, keys, name_hint=None):
         """Company partner: the primary person is a child contact."""
         person = self._xero_primary_person()
-        first, last = split_person_name(person.name) if person else ("", "")
+        first, last = split_person_name(person.name, name_hint) if person else ("", "")
         first = values.get("first_name") if "first_name" in keys else first
         last = values.get("last_name") if "last_name" in keys else last
         name = join_person_name(first, last)

@@ -154,7 +154,9 @@ class XeroContact(models.Model):
         """Apply Xero's value of ``keys`` to the partner (no echo push)."""
         self.ensure_one()
         values = self.xero_values or {}
-        notes = self.odoo_id._xero_apply_values(values, keys, resolver)
+        synced = self.snapshot or {}
+        hint = (synced.get("first_name", ""), synced.get("last_name", "")) if synced else None
+        notes = self.odoo_id._xero_apply_values(values, keys, resolver, hint)
         snapshot = dict(self.snapshot or {})
         snapshot.update({k: values.get(k, "") for k in keys})
         self.write({"snapshot": snapshot, "sync_date": fields.Datetime.now(),

@@ -516,3 +516,16 @@ class TestTwoWay(XeroCase):
         sides = {d.field: d.side for d in line.diff_ids}
         self.assertEqual((sides["city"], sides["email"]), ("new", "new"), "they wait")
         self.assertNotIn("phone", sides)
+
+    def test_pulling_a_multi_word_last_name_keeps_the_first_name(self):
+        bayside = self.xero(name="Bayside Club")
+        self.xero_update(bayside["ContactID"], FirstName="Jan", LastName="van der Berg")
+        self.pull()
+        line, partner = self.imported("Bayside Club")
+        [person] = partner.child_ids
+        self.assertEqual(person.name, "Jan van der Berg")
+        self.xero_update(line.external_id, LastName="van den Berg")
+        self.pull()
+        self.run_job(line.diff_ids.filtered(lambda d: d.field == "last_name"), "action_pull")
+        self.assertEqual(person.name, "Jan van den Berg")
+        self.assertFalse(line.diff_ids)

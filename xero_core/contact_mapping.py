@@ -177,8 +177,13 @@ def nonblank_keys(values):
     return [k for k in PUSHABLE_KEYS if text(values.get(k))]
 
 
-def split_person_name(name):
-    """"Mary Ann Smith" -> ("Mary Ann", "Smith"): Odoo keeps one name."""
+def split_person_name(name, hint=None):
+    """"Mary Ann Smith" -> ("Mary Ann", "Smith"): Odoo keeps one name.
+
+    ``hint`` is the (first, last) last synced with Xero: when it still
+    spells the name, it is the split ("Jan" + "van der Berg")."""
+    if hint and join_person_name(*hint) == text(name):
+        return text(hint[0]), text(hint[1])
     parts = text(name).split(" ")
     if len(parts) <= 1:
         return text(name), ""

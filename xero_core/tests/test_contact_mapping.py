@@ -98,3 +98,11 @@ def test_phones_and_addresses_that_are_not_lists_read_as_none():
                                    "Phones": "021 555", "Addresses": {"City": "X"}})
     assert values["name"] == "Odd Shapes Ltd"
     assert (values["phone"], values["city"]) == ("", "")
+
+
+def test_split_person_name_follows_the_last_synced_split():
+    assert cm.split_person_name("Jan van der Berg") == ("Jan van der", "Berg")
+    assert cm.split_person_name("Jan van der Berg", ("Jan", "van der Berg")) == (
+        "Jan", "van der Berg")
+    # A hint that no longer spells the name is ignored.
+    assert cm.split_person_name("Janet Berg", ("Jan", "van der Berg")) == ("Janet", "Berg")
