@@ -23,6 +23,25 @@ SIMPLE = {"phone": "phone", "mobile": "mobile", "street": "street", "street2": "
           "ref": "ref", "website": "website"}
 
 
+def simple_vals(values, keys=None):
+    """Partner field values of the Xero fields that map one to one."""
+    return {field: values.get(key) or False for key, field in SIMPLE.items()
+            if keys is None or key in keys}
+
+
+def country_state_vals(resolver, country_text, state_text):
+    """Country and state records for Xero's text, keeping the text when no
+    Odoo record matches it. Returns (values, notes)."""
+    country, country_note = resolver.country(country_text)
+    state, state_note = resolver.state(state_text, country)
+    return {
+        "country_id": country.id,
+        "xero_country_text": False if country else text(country_text) or False,
+        "state_id": state.id,
+        "xero_state_text": False if state else text(state_text) or False,
+    }, [n for n in (country_note, state_note) if n]
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -110,24 +129,14 @@ class ResPartner(models.Model):
         keys = set(keys)
         if "name" in keys and text(values.get("name")):
             vals["name"] = values["name"]
-        for key, field in SIMPLE.items():
-            if key in keys:
-                vals[field] = values.get(key) or False
+        vals.update(simple_vals(values, keys))
         if "country" in keys or "state" in keys:
             country_text = values.get("country") if "country" in keys else (
                 self.country_id.name or self.xero_country_text)
             state_text = values.get("state") if "state" in keys else (
                 self.state_id.name or self.xero_state_text)
-            country, country_note = resolver.country(country_text)
-            state, state_note = resolver.state(state_text, country)
-            # Keep Xero's text when no Odoo record matches it.
-            vals.update({
-                "country_id": country.id,
-                "xero_country_text": False if country else text(country_text) or False,
-                "state_id": state.id,
-                "xero_state_text": False if state else text(state_text) or False,
-            })
-            notes += [n for n in (country_note, state_note) if n]
+            place, notes = country_state_vals(resolver, country_text, state_text)
+            vals.update(place)
         person_keys = keys & {"first_name", "last_name", "email"}
         partner = self.with_context(xero_no_push=True)
         if person_keys and not self.is_company:

@@ -24,6 +24,7 @@ from ..xero_core.errors import (
 )
 from ..xero_core.idempotency import request_key
 from ..xero_core.matching import Matcher
+from .res_partner import country_state_vals, simple_vals
 
 _logger = logging.getLogger(__name__)
 
@@ -292,33 +293,15 @@ class XeroConnection(models.Model):
 
     def _partner_vals(self, values, resolver):
         """res.partner values (+ primary person) for a Xero contact."""
-        notes = []
         person_like = cm.looks_like_person(values)
-        country, note = resolver.country(values.get("country"))
-        notes.append(note)
-        state, note = resolver.state(values.get("state"), country)
-        notes.append(note)
+        place, notes = country_state_vals(resolver, values.get("country"), values.get("state"))
         vals = {
             "name": values.get("name") or _("Unnamed Xero contact"),
             "is_company": not person_like,
             "company_id": False,
             "email": values.get("email") if person_like else False,
-            "phone": values.get("phone") or False,
-            "mobile": values.get("mobile") or False,
-            "street": values.get("street") or False,
-            "street2": values.get("street2") or False,
-            "xero_street3": values.get("street3") or False,
-            "xero_street4": values.get("street4") or False,
-            "city": values.get("city") or False,
-            "zip": values.get("zip") or False,
-            "country_id": country.id,
-            "xero_country_text": False if country else values.get("country") or False,
-            "state_id": state.id,
-            "xero_state_text": False if state else values.get("state") or False,
-            "vat": values.get("vat") or False,
-            "company_registry": values.get("company_registry") or False,
-            "ref": values.get("ref") or False,
-            "website": values.get("website") or False,
+            **simple_vals(values),
+            **place,
         }
         person = None
         person_name = cm.join_person_name(values.get("first_name"), values.get("last_name"))
@@ -328,7 +311,7 @@ class XeroConnection(models.Model):
                           "email": values.get("email") or False}
             else:
                 vals["email"] = values.get("email")
-        return vals, person, [n for n in notes if n]
+        return vals, person, notes
 
     # === PUSH ===
 
