@@ -276,16 +276,19 @@ class _AddressResolver:
         value = cm.text(value)
         if not value:
             return self.env["res.country.state"], None
-        if country.id not in self.states:
-            table = {}
-            for state in self.env["res.country.state"].with_context(lang="en_US").search_read(
-                    [("country_id", "=", country.id)] if country else [], ["code", "name"]):
-                table.setdefault(state["code"].upper(), state["id"])
-                table.setdefault(state["name"].casefold(), state["id"])
-            self.states[country.id] = table
-        state_id = self.states[country.id].get(value.casefold()) or self.states[
-            country.id].get(value.upper())
-        if not state_id or not country:
+        state_id = None
+        if country:  # a region name means nothing without its country
+            if country.id not in self.states:
+                table = {}
+                for state in self.env["res.country.state"].with_context(
+                        lang="en_US").search_read([("country_id", "=", country.id)],
+                                                  ["code", "name"]):
+                    table.setdefault(state["code"].upper(), state["id"])
+                    table.setdefault(state["name"].casefold(), state["id"])
+                self.states[country.id] = table
+            states = self.states[country.id]
+            state_id = states.get(value.casefold()) or states.get(value.upper())
+        if not state_id:
             return self.env["res.country.state"], _(
                 "Region “%s” matches no Odoo state; kept as text.", value)
         return self.env["res.country.state"].browse(state_id), None
