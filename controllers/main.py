@@ -11,6 +11,7 @@ from odoo.http import request
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
+from ..models.xero_authorization import CALLBACK_URL
 from ..xero_core import oauth
 from ..xero_core import organisation_mapping as om
 from ..xero_core.endpoints import requested_scopes
@@ -32,8 +33,6 @@ def _unb64(text):
 
 
 class XeroOAuthController(http.Controller):
-    CALLBACK_URL = "/xero/oauth/callback"
-
     # --- signed payloads ---------------------------------------------------------
 
     @staticmethod
@@ -70,8 +69,7 @@ class XeroOAuthController(http.Controller):
 
     @staticmethod
     def _redirect_uri():
-        base = request.env["ir.config_parameter"].sudo().get_param("web.base.url")
-        return base.rstrip("/") + XeroOAuthController.CALLBACK_URL
+        return request.env["xero.authorization"]._xero_redirect_uri()
 
     # --- start -------------------------------------------------------------------------
 
@@ -100,12 +98,7 @@ class XeroOAuthController(http.Controller):
             pending.pop(old)
         pending[nonce] = verifier
         request.session[SESSION_KEY] = pending
-        param = env["ir.config_parameter"].sudo().get_param
-        scopes = requested_scopes(
-            broad=bool(param("xero_connector.broad_scopes")),
-            invoices=param("xero_connector.scope_invoices", "True") != "False",
-            reports=param("xero_connector.scope_reports", "True") != "False",
-        )
+        scopes = requested_scopes(**Authorization._xero_scope_choices())
         url = oauth.authorize_url(
             Authorization._xero_endpoints(), client_id, self._redirect_uri(), scopes, state,
             verifier,

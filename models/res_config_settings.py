@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..controllers.main import XeroOAuthController
-
 SECRET_PARAM = "xero_connector.client_secret"
 
 
@@ -45,9 +43,9 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_xero_redirect_uri(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
+        uri = self.env["xero.authorization"]._xero_redirect_uri()
         for settings in self:
-            settings.xero_redirect_uri = base.rstrip("/") + XeroOAuthController.CALLBACK_URL
+            settings.xero_redirect_uri = uri
 
     @api.depends("company_id")
     def _compute_xero_connection_id(self):
@@ -59,11 +57,8 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def get_values(self):
         res = super().get_values()
-        param = self.env["ir.config_parameter"].sudo().get_param
-        res.update(
-            xero_scope_invoices=param("xero_connector.scope_invoices", "True") != "False",
-            xero_scope_reports=param("xero_connector.scope_reports", "True") != "False",
-        )
+        choices = self.env["xero.authorization"]._xero_scope_choices()
+        res.update(xero_scope_invoices=choices["invoices"], xero_scope_reports=choices["reports"])
         return res
 
     def set_values(self):
@@ -86,12 +81,7 @@ class ResConfigSettings(models.TransientModel):
         self.set_values()
         if not self.env.user.has_group("xero_connector.group_xero_manager"):
             raise UserError(_("Only Xero Managers can connect to Xero."))
-        self.env["xero.authorization"]._xero_app_credentials()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/xero/oauth/start?purpose=practice&company_id={self.company_id.id}",
-            "target": "self",
-        }
+        return self.env["xero.authorization"]._xero_login_action("practice", self.company_id)
 
     def action_xero_open_connection(self):
         self.ensure_one()

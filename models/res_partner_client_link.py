@@ -156,13 +156,8 @@ class ResPartner(models.Model):
         """Xero's login and consent, back to this partner with the
         organisation just granted linked."""
         self.ensure_one()
-        self.env["xero.authorization"]._xero_app_credentials()
-        company = company or self.env.company
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/xero/oauth/start?purpose=client&partner_id={self.id}&company_id={company.id}",
-            "target": "self",
-        }
+        return self.env["xero.authorization"]._xero_login_action(
+            "client", company or self.env.company, self)
 
     def action_xero_client_connect(self):
         """The Connect to Xero dialog: organisations already reached, or a login."""

@@ -1,6 +1,7 @@
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import psycopg2.errors
 
@@ -19,6 +20,10 @@ _logger = logging.getLogger(__name__)
 TOKEN_MARGIN = 120
 # Xero drops refresh tokens unused for 60 days.
 REFRESH_TOKEN_LIFETIME = timedelta(days=60)
+
+
+# The OAuth callback route (controllers/main.py).
+CALLBACK_URL = "/xero/oauth/callback"
 
 
 class XeroAuthorization(models.Model):
@@ -87,6 +92,31 @@ class XeroAuthorization(models.Model):
                 "Enter the Xero app's client id and secret in Settings > Xero first."
             ))
         return client_id, client_secret
+
+    @api.model
+    def _xero_redirect_uri(self):
+        """The callback to register at Xero (shown in Settings)."""
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
+        return base.rstrip("/") + CALLBACK_URL
+
+    @api.model
+    def _xero_scope_choices(self):
+        """Which data the app asks Xero for, as chosen in Settings."""
+        param = self.env["ir.config_parameter"].sudo().get_param
+        return {
+            "broad": bool(param("xero_connector.broad_scopes")),
+            "invoices": param("xero_connector.scope_invoices", "True") != "False",
+            "reports": param("xero_connector.scope_reports", "True") != "False",
+        }
+
+    @api.model
+    def _xero_login_action(self, purpose, company, partner=None):
+        """Go to Xero's login and consent (the start of the OAuth flow)."""
+        self._xero_app_credentials()
+        query = {"purpose": purpose, **({"partner_id": partner.id} if partner else {}),
+                 "company_id": company.id}
+        return {"type": "ir.actions.act_url", "url": f"/xero/oauth/start?{urlencode(query)}",
+                "target": "self"}
 
     @api.model
     def _xero_client_options(self):

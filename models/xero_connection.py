@@ -277,12 +277,7 @@ class XeroConnection(models.Model):
     def action_connect(self):
         """Start Xero's consent screen for this company (also Reconnect)."""
         self.ensure_one()
-        self.env["xero.authorization"]._xero_app_credentials()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/xero/oauth/start?purpose=practice&company_id={self.company_id.id}",
-            "target": "self",
-        }
+        return self.env["xero.authorization"]._xero_login_action("practice", self.company_id)
 
     action_reconnect = action_connect
 
