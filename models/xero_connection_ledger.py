@@ -53,19 +53,22 @@ class XeroConnection(models.Model):
         started = fields.Datetime.now()
         contacts = self._ledger_contacts()
         stats = {"invoices": 0, "pages": 0, "done": True}
-        first_run = not self.ledger_synced_at
-        if not first_run:
-            self._backfill_ledger(client, contacts, stats)
-        since = None if first_run else self.ledger_synced_at - WATERMARK_SKEW
-        pages = client.iter_invoice_pages(modified_since=since, where=ACCREC)
-        if not self._ledger_pages(pages, contacts, stats, "ledger_synced_at", max_pages):
-            stats.update(done=False, calls=client.calls - calls_before)
-            return stats
-        if first_run:
-            # Everything was read: every contact linked so far is complete.
+        # The first full read may take several runs (``max_pages``): each
+        # goes on from the watermark, and none backfills.
+        first_run = not self.ledger_full_at
+        if not self.ledger_synced_at:
+            # Starting it: the contacts linked now are covered by it; those
+            # linked meanwhile are backfilled once it is done.
             self.env["xero.contact"].search([("backend_id", "=", self.id),
                                              ("state", "=", "linked")]).write(
                 {"ledger_backfilled": True})
+        elif not first_run:
+            self._backfill_ledger(client, contacts, stats)
+        since = self.ledger_synced_at and self.ledger_synced_at - WATERMARK_SKEW
+        pages = client.iter_invoice_pages(modified_since=since or None, where=ACCREC)
+        if not self._ledger_pages(pages, contacts, stats, "ledger_synced_at", max_pages):
+            stats.update(done=False, calls=client.calls - calls_before)
+            return stats
         since = self.credit_notes_synced_at and self.credit_notes_synced_at - WATERMARK_SKEW
         notes = client.iter_credit_note_pages(modified_since=since,
                                               where='Type=="ACCRECCREDIT"')

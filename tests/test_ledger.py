@@ -209,6 +209,22 @@ class TestLedger(XeroCase):
         dates = lines.mapped("date")
         self.assertEqual(dates, sorted(dates, reverse=True))
 
+    def test_a_first_pull_over_several_runs_reads_each_page_once(self):
+        self.sandbox.generate(organisation=PRACTICE, contacts=20, invoices=2500, seed=4)
+        self.run_job(self.conn, "_sync_contacts_from_xero", True)
+        lines = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
+                                                 ("state", "=", "review")])
+        self.run_job(lines, "action_import")
+        self.sandbox.clear_log()
+        runs = [self.run_job(self.conn, "_pull_ledger", 1) for _run in range(3)]
+        self.assertEqual([r["done"] for r in runs], [False, False, True])
+        gets = self.sandbox.calls("/Invoices", "GET")
+        self.assertFalse([c for c in gets if "ContactIDs" in str(c["query"])], "no backfill")
+        accrec = sum(1 for i in self.sandbox.state(PRACTICE, "invoices") if i["Type"] == "ACCREC")
+        self.assertEqual(len(gets), -(-accrec // 1000))
+        self.assertEqual(self.Ledger.search_count([("connection_id", "=", self.conn.id),
+                                                   ("kind", "=", "invoice")]), accrec)
+
     def test_deep_links_use_the_short_code(self):
         self.pull()
         line = self.line("INV-OPEN")
