@@ -72,8 +72,10 @@ class StubServer:
                     headers = {"Content-Type": "application/json", **(headers or {})}
                 elif isinstance(body, str):
                     body = body.encode()
-                self.send_response(status)
-                for key, value in (headers or {}).items():
+                headers = dict(headers or {})
+                self.send_response_only(status)
+                headers.setdefault("Date", self.date_time_string())
+                for key, value in headers.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body or b"")))
                 self.end_headers()
@@ -87,7 +89,8 @@ class StubServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def __enter__(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
         return self
 
     def __exit__(self, *exc):

@@ -30,3 +30,11 @@ def test_token_answers():
         oauth.clean_token({"refresh_token": "r"})
     token = oauth.clean_token({"access_token": "a", "expires_in": "soon"}, now=1000)
     assert token["expires_at"] == 1000 + oauth.ACCESS_TOKEN_LIFETIME
+
+
+def test_bodies_that_are_not_json_are_described_not_dumped():
+    assert client._body_summary(b"") == "an empty answer"
+    assert client._body_summary(b"<html><b>Bad gateway</b></html>") == "a web page"
+    assert client._body_summary("Service Unavailable") == "Service Unavailable"
+    assert client._body_summary(b"\xff\xfe\x00binary").startswith("an unreadable answer")
+    assert client._body_summary("x" * 500).startswith("an unreadable answer")
