@@ -153,7 +153,7 @@ def check_answer(resp, action):
         what = f"error {error}" if error else _readable(resp)
         description = data.get("error_description") if data else None
         raise XeroError(
-            f"Xero's identity server answered {status} with {what} to the {action}"
+            f"Xero's identity server answered the {action} with {status} and {what}"
             + (f" ({description})" if description else "") + ".",
             status=status, body=body, error=error)
     if data is None and resp.content.strip():
@@ -183,34 +183,35 @@ def _token_call(action, call):
     except XeroError:
         raise
     except OAuthError as exc:  # an "error" that slipped past the hook
-        raise _auth_error(exc.error, exc.description, None, None, action) \
-            if exc.error in AUTH_ERRORS else \
-            XeroError(f"Xero refused the {action}: {exc.error}", error=exc.error) from exc
+        if exc.error in AUTH_ERRORS:
+            raise _auth_error(exc.error, exc.description, None, None, action) from exc
+        raise XeroError(f"Xero refused the {action}: {exc.error}", error=exc.error) from exc
     except requests.RequestException as exc:
         raise _transport_error(exc, action) from exc
 
 
 def _hooked(session, action, hook_type):
+    """Check the token answer before authlib parses it (authlib would read
+    an HTML error page as JSON and fail with a decoding error)."""
     def hook(resp):
         check_answer(resp, action)
         return resp
     session.register_compliance_hook(hook_type, hook)
-    return session
 
 
 def exchange_code(endpoints, client_id, client_secret, code, redirect_uri, code_verifier,
                   timeout=None):
     """Trade the authorisation code for a token set."""
     action = "authorisation"
-    session = _hooked(_session(client_id, client_secret, redirect_uri=redirect_uri),
-                      action, "access_token_response")
-    token = _token_call(action, lambda: session.fetch_token(
-        endpoints.token_url,
-        grant_type="authorization_code",
-        code=code,
-        code_verifier=code_verifier,
-        timeout=_timeout(timeout),
-    ))
+    with _session(client_id, client_secret, redirect_uri=redirect_uri) as session:
+        _hooked(session, action, "access_token_response")
+        token = _token_call(action, lambda: session.fetch_token(
+            endpoints.token_url,
+            grant_type="authorization_code",
+            code=code,
+            code_verifier=code_verifier,
+            timeout=_timeout(timeout),
+        ))
     return clean_token(dict(token))
 
 
@@ -220,19 +221,20 @@ def refresh(endpoints, client_id, client_secret, refresh_token, scope=None, time
     before anything else can fail. ``scope`` is kept for callers: Xero's
     refresh takes none (the grant keeps its scopes), so none is sent."""
     action = "token refresh"
-    session = _hooked(_session(client_id, client_secret), action, "refresh_token_response")
-    token = _token_call(action, lambda: session.refresh_token(
-        endpoints.token_url, refresh_token=refresh_token, timeout=_timeout(timeout),
-    ))
+    with _session(client_id, client_secret) as session:
+        _hooked(session, action, "refresh_token_response")
+        token = _token_call(action, lambda: session.refresh_token(
+            endpoints.token_url, refresh_token=refresh_token, timeout=_timeout(timeout),
+        ))
     return clean_token(dict(token))
 
 
 def revoke(endpoints, client_id, client_secret, refresh_token, timeout=None):
     """Revoke the refresh token: Xero removes every connection of the login."""
     action = "revocation"
-    session = _session(client_id, client_secret)
-    resp = _token_call(action, lambda: session.revoke_token(
-        endpoints.revocation_url, refresh_token, token_type_hint="refresh_token",
-        timeout=_timeout(timeout),
-    ))
+    with _session(client_id, client_secret) as session:
+        resp = _token_call(action, lambda: session.revoke_token(
+            endpoints.revocation_url, refresh_token, token_type_hint="refresh_token",
+            timeout=_timeout(timeout),
+        ))
     check_answer(resp, action)

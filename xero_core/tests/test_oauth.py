@@ -227,3 +227,24 @@ def test_odd_answers_become_readable_errors(status, content_type, body, expected
     assert type(info.value) is expected
     assert words in info.value.message
     assert "b'" not in info.value.message and "<html" not in info.value.message
+
+
+def test_lost_refresh_answer_is_transient_and_the_old_token_still_works(sandbox):
+    """Xero rotated the token but the connection dropped before the answer:
+    the caller keeps its token set and retries inside the grace period."""
+    endpoints = endpoints_at(sandbox.url)
+    token = connect(sandbox)
+    requests.post(f"{sandbox.url}/_sandbox/faults", timeout=10, json={
+        "kind": "drop", "apply": True, "match": {"path": "/connect/token"}})
+    with pytest.raises(XeroTransientError):
+        oauth.refresh(endpoints, CLIENT_ID, SECRET, token["refresh_token"])
+    assert oauth.refresh(endpoints, CLIENT_ID, SECRET, token["refresh_token"])["access_token"]
+
+
+def test_slow_identity_server_times_out(sandbox):
+    requests.post(f"{sandbox.url}/_sandbox/faults", timeout=10, json={
+        "kind": "hang", "seconds": 3, "match": {"path": "/connect/token"}})
+    started = time.monotonic()
+    with pytest.raises(XeroTransientError):
+        oauth.refresh(endpoints_at(sandbox.url), CLIENT_ID, SECRET, "rt", timeout=(2, 1))
+    assert time.monotonic() - started < 2
