@@ -77,7 +77,7 @@ def test_silent_identity_server_times_out(call, timeout):
 
 
 def test_default_timeout_is_used_when_none_given(monkeypatch):
-    monkeypatch.setattr(oauth, "TIMEOUT", (1, 1))
+    monkeypatch.setattr(oauth, "TIMEOUT", 1)
     with SilentServer() as silent:
         started = time.monotonic()
         with pytest.raises(XeroTransientError):
