@@ -23,7 +23,6 @@ every page Xero announced was read.
 import contextlib
 import json
 import logging
-import math
 import time
 
 import urllib3
@@ -34,7 +33,9 @@ from xero_python.api_client.oauth2 import OAuth2Token
 from xero_python.exceptions import HTTPStatusException
 from xero_python.identity import IdentityApi
 
+from . import answers as xa
 from . import where as wh
+from .answers import element_errors, element_failed, one, validation_message
 from .dates import iso_utc, parse_datetime, parse_http_date
 from .errors import (
     TenantMismatch,
@@ -301,7 +302,7 @@ class XeroClient:
             return json.loads(data)
         except ValueError as exc:
             raise XeroBadResponse(
-                f"Xero answered {status} with {_body_summary(data)} instead of JSON.",
+                f"Xero answered {status} with {xa.body_summary(data)} instead of JSON.",
                 status, data[:2000],
             ) from exc
 
@@ -319,7 +320,7 @@ class XeroClient:
             payload = {}
         if not isinstance(payload, dict):
             payload = {}
-        detail = payload.get("Detail") or payload.get("Message") or _body_summary(body)
+        detail = payload.get("Detail") or payload.get("Message") or xa.body_summary(body)
         if status == 401:
             if "TokenExpired" in (detail or ""):
                 return _TokenExpired(detail, status=401)
@@ -359,19 +360,19 @@ class XeroClient:
     # -- organisation, users, reports ---------------------------------------------
 
     def organisation(self):
-        return _first(self._call(self.accounting, "get_organisations"), "Organisations")
+        return xa.first_of(self._call(self.accounting, "get_organisations"), "Organisations")
 
     def users(self):
-        return _items(self._call(self.accounting, "get_users"), "Users")
+        return xa.records_of(self._call(self.accounting, "get_users"), "Users")
 
     def executive_summary(self, report_date):
         data = self._call(self.accounting, "get_report_executive_summary", date=report_date)
-        return _first(data, "Reports")
+        return xa.first_of(data, "Reports")
 
     # -- paged reads ------------------------------------------------------------------
 
     def _pages(self, method, key, kwargs, page_size, start_page=1, max_pages=None,
-               state=None):
+               state=None, track=True):
         """Yield ``(page, records)``.
 
         With Xero's ``pagination`` object (page, pageSize, pageCount,
@@ -380,36 +381,35 @@ class XeroClient:
         (until a page comes back empty). Without it, a short page is the last,
         so no empty last call is made.
 
-        ``state`` (or, for the public iterators, ``self.last_read``) ends with
-        ``complete`` True only when the read reached the last page and the
-        records read add up to itemCount; a read stopped by ``max_pages``, by
-        an empty page before the last, or by the caller leaving the loop stays
-        incomplete: never archive or flag as vanished what it did not see.
+        The read's outcome goes in ``state`` (a dict the caller may pass:
+        pages, records, item_count, page_count, complete, reason) and, unless
+        ``track`` is False, in ``self.last_read`` / ``self.last_read_complete``.
+        ``complete`` ends True only when the read reached the last page and
+        the records read add up to itemCount; a read stopped by ``max_pages``,
+        by an empty page before the last, or by the caller leaving the loop
+        stays incomplete: never archive or flag as vanished what it did not see.
         """
-        if state is None:
-            state = {}
+        state = {} if state is None else state
+        if track:
             self.last_read, self.last_read_complete = state, False
-            tracked = True
-        else:
-            tracked = False
         state.update(pages=0, records=0, item_count=None, page_count=None,
                      complete=False, reason="the read was not finished")
         page = start_page
         while True:
             data = self._call(self.accounting, method, page=page, **kwargs)
-            records = _page_records(data, key, page)
+            records = xa.page_records(data, key, page)
             state["pages"] += 1
             state["records"] += len(records)
             yield page, records
-            done, complete, reason = _page_outcome(
+            done, complete, reason = xa.page_outcome(
                 data.get("pagination"), page, records, page_size, start_page, state)
             if not done and max_pages and state["pages"] >= max_pages:
                 done, complete = True, False
                 reason = f"stopped after {state['pages']} page(s) (max_pages)"
             if done:
                 state.update(complete=complete, reason=reason)
-                if tracked:
-                    self.last_read_complete = complete
+                if track:  # the latest read to end is the one described
+                    self.last_read, self.last_read_complete = state, complete
                 if not complete:
                     _logger.info("Xero %s read incomplete: %s", key, reason)
                 return
@@ -421,7 +421,8 @@ class XeroClient:
         state = {}
         found = []
         kwargs = dict(kwargs, page_size=page_size)
-        for _page, records in self._pages(method, key, kwargs, page_size, state=state):
+        for _page, records in self._pages(method, key, kwargs, page_size, state=state,
+                                          track=False):
             found.extend(r for r in records if isinstance(r, dict))
         if not state["complete"]:
             raise XeroBadResponse(f"Xero's {key} pages do not add up: {state['reason']}.")
@@ -438,13 +439,14 @@ class XeroClient:
 
     def iter_contact_pages(self, modified_since=None, include_archived=False,
                            page_size=PAGE_SIZE, start_page=1, order="UpdatedDateUTC ASC",
-                           max_pages=None):
-        """Yield ``(page, contacts)``, oldest change first by default."""
+                           max_pages=None, read=None):
+        """Yield ``(page, contacts)``, oldest change first by default. ``read``:
+        a dict that receives this read's outcome (see ``_pages``)."""
         kwargs = {"order": order, "page_size": page_size,
                   "include_archived": bool(include_archived)}
         self._since(kwargs, modified_since)
         yield from self._pages("get_contacts", "Contacts", kwargs, page_size, start_page,
-                               max_pages)
+                               max_pages, read)
 
     def get_contacts(self, contact_ids):
         found = []
@@ -452,7 +454,7 @@ class XeroClient:
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start:start + IDS_PER_CALL]
             data = self._call(self.accounting, "get_contacts", i_ds=chunk, include_archived=True)
-            found.extend(_items(data, "Contacts"))
+            found.extend(xa.records_of(data, "Contacts"))
         return found
 
     def find_contacts(self, contact_number=None, name=None, include_archived=True):
@@ -465,7 +467,7 @@ class XeroClient:
         if not wanted:
             raise ValueError("find_contacts needs a contact number or a name.")
         kwargs = {"include_archived": bool(include_archived)}
-        kwargs.update(_filter_or_search(wanted))
+        kwargs.update(wh.filter_or_search(wanted))
         records = self._read_all("get_contacts", "Contacts", kwargs)
         return [c for c in records
                 if all(wh.same_text(c.get(field), value) for field, value in wanted)]
@@ -483,7 +485,7 @@ class XeroClient:
 
     def iter_invoice_pages(self, modified_since=None, contact_ids=None, statuses=None,
                            page_size=PAGE_SIZE, start_page=1, where=None, invoice_type=None,
-                           max_pages=None):
+                           max_pages=None, read=None):
         """Yield ``(page, invoices)``, oldest change first. ``invoice_type``
         ("ACCREC" sales, "ACCPAY" bills) adds ``Type=="..."`` to ``where``."""
         kwargs = {"order": "UpdatedDateUTC ASC", "page_size": page_size}
@@ -492,15 +494,15 @@ class XeroClient:
             kwargs["contact_i_ds"] = list(contact_ids)
         if statuses:
             kwargs["statuses"] = list(statuses)
-        where = wh.all_of(_type_clause(invoice_type), where)
+        where = wh.all_of(wh.type_clause(invoice_type), where)
         if where:
             kwargs["where"] = where
         yield from self._pages("get_invoices", "Invoices", kwargs, page_size, start_page,
-                               max_pages)
+                               max_pages, read)
 
     def get_invoices_by_ids(self, invoice_ids):
         """Full invoices (with line items), 50 IDs a call."""
-        ids = _guids(invoice_ids)
+        ids = wh.guids(invoice_ids)
         found = []
         for chunk in wh.chunks(ids, IDS_PER_CALL, MAX_QUERY_CHARS):
             found.extend(self._read_all("get_invoices", "Invoices", {"i_ds": chunk}))
@@ -511,7 +513,7 @@ class XeroClient:
         parameter, 50 a call; a number holding a comma is looked up alone).
         Bill numbers are not unique: several invoices may answer one number."""
         numbers = list(dict.fromkeys(str(n) for n in numbers if n not in (None, "")))
-        type_clause = _type_clause(invoice_type)
+        type_clause = wh.type_clause(invoice_type)
         found = []
         listed = [n for n in numbers if "," not in n]
         for chunk in wh.chunks(listed, IDS_PER_CALL, MAX_QUERY_CHARS):
@@ -521,14 +523,14 @@ class XeroClient:
             found.extend(self._read_all("get_invoices", "Invoices", kwargs))
         for number in (n for n in numbers if "," in n):
             found.extend(self._find_invoices("InvoiceNumber", number, type_clause))
-        return _unique(found, "InvoiceID")
+        return xa.unique(found, "InvoiceID")
 
     def find_invoices_by_reference(self, reference, invoice_type=None):
         """Invoices whose Reference equals ``reference`` (without regard to case)."""
-        return self._find_invoices("Reference", reference, _type_clause(invoice_type))
+        return self._find_invoices("Reference", reference, wh.type_clause(invoice_type))
 
     def _find_invoices(self, field, value, type_clause):
-        kwargs = _filter_or_search([(field, value)])
+        kwargs = wh.filter_or_search([(field, value)])
         kwargs["where"] = wh.all_of(type_clause, kwargs.get("where"))
         if not kwargs["where"]:
             del kwargs["where"]
@@ -559,7 +561,7 @@ class XeroClient:
             self.accounting, "delete_payment", payment_id, {"Status": "DELETED"},
             idempotency_key=idempotency_key,
         )
-        return one(_answers(data, "Payments"))
+        return one(xa.answers_of(data, "Payments"))
 
     def delete_payments(self, payment_ids, idempotency_key):
         """Delete (reverse) payments. Xero deletes one payment per call
@@ -578,26 +580,27 @@ class XeroClient:
                 if not is_refusal(exc):
                     exc.answers = results
                     raise
-                results.append(_refused_element("PaymentID", payment_id, exc))
+                results.append(xa.refused_element("PaymentID", payment_id, exc))
         return results
 
     def iter_credit_note_pages(self, modified_since=None, page_size=PAGE_SIZE, where=None,
-                               start_page=1, credit_note_type=None, max_pages=None):
+                               start_page=1, credit_note_type=None, max_pages=None,
+                               read=None):
         """Yield ``(page, credit notes)``. ``credit_note_type``: "ACCRECCREDIT"
         or "ACCPAYCREDIT"."""
         kwargs = {"order": "UpdatedDateUTC ASC", "page_size": page_size}
         self._since(kwargs, modified_since)
-        where = wh.all_of(_type_clause(credit_note_type), where)
+        where = wh.all_of(wh.type_clause(credit_note_type), where)
         if where:
             kwargs["where"] = where
         yield from self._pages("get_credit_notes", "CreditNotes", kwargs, page_size,
-                               start_page, max_pages)
+                               start_page, max_pages, read)
 
     def get_credit_notes_by_ids(self, credit_note_ids):
         """Full credit notes. Xero's CreditNotes endpoint takes no IDs list,
         so the IDs go in a where filter (CreditNoteID==Guid(...) OR ...), as
         many a call as keep the URL short enough (about 20)."""
-        clauses = [wh.guid_equals("CreditNoteID", i) for i in _guids(credit_note_ids)]
+        clauses = [wh.guid_equals("CreditNoteID", i) for i in wh.guids(credit_note_ids)]
         found = []
         for chunk in wh.chunks(clauses, IDS_PER_CALL, MAX_QUERY_CHARS, joiner=" OR "):
             found.extend(self._read_all("get_credit_notes", "CreditNotes",
@@ -614,28 +617,29 @@ class XeroClient:
             {"Allocations": allocations}, summarize_errors=False,
             idempotency_key=idempotency_key,
         )
-        return _answers(data, "Allocations")
+        return xa.answers_of(data, "Allocations")
 
     # -- settings: accounts, tax rates, items, currencies, branding themes -------------
 
     def accounts(self, modified_since=None):
         data = self._call(self.accounting, "get_accounts", **self._since({}, modified_since))
-        return _items(data, "Accounts")
+        return xa.records_of(data, "Accounts")
 
     def tax_rates(self):
-        return _items(self._call(self.accounting, "get_tax_rates"), "TaxRates")
+        return xa.records_of(self._call(self.accounting, "get_tax_rates"), "TaxRates")
 
     def items(self, modified_since=None):
         """Items with 4-decimal unit prices."""
         kwargs = self._since({"unitdp": 4}, modified_since)
-        return _items(self._call(self.accounting, "get_items", **kwargs), "Items")
+        return xa.records_of(self._call(self.accounting, "get_items", **kwargs), "Items")
 
     def currencies(self):
         """The currencies enabled in the organisation."""
-        return _items(self._call(self.accounting, "get_currencies"), "Currencies")
+        return xa.records_of(self._call(self.accounting, "get_currencies"), "Currencies")
 
     def branding_themes(self):
-        return _items(self._call(self.accounting, "get_branding_themes"), "BrandingThemes")
+        data = self._call(self.accounting, "get_branding_themes")
+        return xa.records_of(data, "BrandingThemes")
 
     def create_items(self, items, idempotency_key):
         """PUT: create only (a Code Xero already has is refused)."""
@@ -667,7 +671,7 @@ class XeroClient:
             except XeroError as exc:
                 exc.answers = answers
                 raise
-            elements = _answers(data, key)
+            elements = xa.answers_of(data, key)
             if len(elements) != len(batch):
                 raise XeroBadResponse(
                     f"Xero answered {len(elements)} {key} for {len(batch)} sent.")
@@ -679,185 +683,5 @@ class _TokenExpired(XeroError):
     """Internal: a 401 TokenExpired, answered by one refresh."""
 
 
-def _items(data, key):
-    """The records of a list answer; XeroBadResponse when it has no such
-    list. Elements that are not objects are dropped."""
-    if not isinstance(data, dict):
-        raise XeroBadResponse(f"Xero's answer is not an object (expected {key}).")
-    items = data.get(key)
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise XeroBadResponse(f"Xero's {key} is not a list.")
-    return [item for item in items if isinstance(item, dict)]
-
-
-def _answers(data, key):
-    """The answer elements of a write, one per record sent, in order."""
-    items = data.get(key) if isinstance(data, dict) else None
-    if items is None:
-        items = []
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise XeroBadResponse(f"Xero's answer does not list the {key} sent.")
-    return items
-
-
-def _first(data, key):
-    items = _items(data, key)
-    return items[0] if items else {}
-
-
-def one(elements):
-    """The single answer element of a one-record write."""
-    if len(elements) != 1:
-        raise XeroBadResponse(f"Xero answered {len(elements)} records for one.")
-    return elements[0]
-
-
-def _body_summary(body):
-    """A body that is not Xero's JSON, as words for a message: short plain
-    text as it is, anything else described (never raw bytes or HTML)."""
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    text = " ".join((body or "").split())
-    if not text:
-        return "an empty answer"
-    if text.startswith("<"):
-        return "a web page"
-    if len(text) <= 200 and text.isprintable() and "\ufffd" not in text:
-        return text
-    return f"an unreadable answer ({len(body)} characters)"
-
-
-def _page_records(data, key, page):
-    if not isinstance(data, dict):
-        raise XeroBadResponse(f"Xero's {key} page {page} is not an object.")
-    records = data.get(key)
-    if not isinstance(records, list | type(None)):
-        raise XeroBadResponse(f"Xero's {key} page {page} is not a list.")
-    # A record that is not an object is kept: the caller notes it.
-    return records or []
-
-
-def _count(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
-        else None
-
-
-def _page_outcome(pagination, page, records, page_size, start_page, state):
-    """``(done, complete, reason)`` after one page (see XeroClient._pages)."""
-    if not isinstance(pagination, dict):
-        if len(records) < page_size:
-            return True, True, "read to a short last page"
-        return False, False, ""
-    page_count = _count(pagination.get("pageCount"))
-    item_count = _count(pagination.get("itemCount"))
-    size = _count(pagination.get("pageSize")) or page_size
-    state.update(page_count=page_count, item_count=item_count)
-    if page_count is None and item_count is None:
-        # A pagination object without counts says nothing: as if absent.
-        return _page_outcome(None, page, records, page_size, start_page, state)
-    expected = (max(0, item_count - (start_page - 1) * size)
-                if item_count is not None else None)
-    last_page = page_count if page_count is not None else math.ceil(item_count / size)
-    adds_up = expected is None or state["records"] >= expected
-    if not records:
-        if page >= last_page or (adds_up and expected is not None):
-            return True, adds_up, "read to the last page" if adds_up else \
-                f"Xero announced {expected} records, {state['records']} were read"
-        return True, False, f"page {page} of {last_page} came back empty"
-    if page < last_page:
-        return False, False, ""
-    if not adds_up:
-        # pageCount and itemCount disagree: read on until a page is empty.
-        return False, False, ""
-    return True, True, "read to the last page"
-
-
-def _type_clause(document_type):
-    if not document_type:
-        return None
-    clause = wh.equals("Type", document_type)
-    if clause is None:
-        raise ValueError(f"Not a document type: {document_type!r}")
-    return clause
-
-
-def _filter_or_search(wanted):
-    """Query arguments finding records whose fields equal the values in
-    ``wanted`` [(field, value)]: a where filter for the values it can hold,
-    ``searchTerm`` for one it cannot (the caller compares exactly)."""
-    clauses, unsafe = [], []
-    for field, value in wanted:
-        clause = wh.equals(field, value)
-        if clause is None:
-            unsafe.append(str(value))
-        else:
-            clauses.append(clause)
-    kwargs = {}
-    where = wh.all_of(*clauses)
-    if where:
-        kwargs["where"] = where
-    if unsafe:
-        kwargs["search_term"] = unsafe[0]
-    return kwargs
-
-
-def _guids(values):
-    """Unique IDs in order; ValueError naming any that is not a Xero ID."""
-    ids = list(dict.fromkeys(v for v in values if v))
-    bad = [v for v in ids if not wh.is_guid(v)]
-    if bad:
-        raise ValueError(f"Not Xero IDs: {', '.join(map(repr, bad[:5]))}")
-    return ids
-
-
-def _unique(records, id_key):
-    seen, out = set(), []
-    for record in records:
-        record_id = record.get(id_key)
-        if record_id and record_id in seen:
-            continue
-        seen.add(record_id)
-        out.append(record)
-    return out
-
-
-def _refused_element(id_key, record_id, exc):
-    """An answer element standing for a call Xero refused, so one-call-per-
-    record writes report like ``summarizeErrors=false`` batches."""
-    return {id_key: record_id, "StatusAttributeString": "ERROR",
-            "ValidationErrors": [{"Message": exc.message}]}
-
-
-def validation_message(payload):
-    """The first validation message of a Xero error body or element."""
-    if not isinstance(payload, dict):
-        return None
-    messages = element_errors(payload)
-    if messages:
-        return "; ".join(messages)
-    for element in payload.get("Elements") or []:
-        messages = element_errors(element)
-        if messages:
-            return "; ".join(messages)
-    return payload.get("Message") or payload.get("Detail")
-
-
-def element_errors(element):
-    """Messages of one element of a ``summarizeErrors=false`` answer."""
-    return [
-        str(error.get("Message"))
-        for error in element.get("ValidationErrors") or []
-        if isinstance(error, dict) and error.get("Message")
-    ]
-
-
-def element_failed(element):
-    return (element.get("StatusAttributeString") == "ERROR"
-            or element.get("HasValidationErrors") or element.get("HasErrors")
-            or bool(element_errors(element)))
-
-
-__all__ = ["XeroClient", "XeroError", "element_errors", "element_failed",
+__all__ = ["XeroClient", "XeroError", "element_errors", "element_failed", "one",
            "validation_message"]

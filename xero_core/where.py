@@ -70,3 +70,45 @@ def chunks(values, max_items=50, max_chars=1500, joiner=","):
         size += cost
     if batch:
         yield batch
+
+
+DOCUMENT_TYPES = ("ACCREC", "ACCPAY", "ACCRECCREDIT", "ACCPAYCREDIT")
+
+
+def type_clause(document_type):
+    """``Type=="ACCPAY"`` (None for no type); ValueError for a value that is
+    not one of DOCUMENT_TYPES."""
+    if not document_type:
+        return None
+    if document_type not in DOCUMENT_TYPES:
+        raise ValueError(f"Not a document type: {document_type!r}")
+    return equals("Type", document_type)
+
+
+def filter_or_search(wanted):
+    """Query arguments finding records whose fields equal the values in
+    ``wanted`` [(field, value)]: a where filter for the values it can hold,
+    ``searchTerm`` for one it cannot (the caller compares exactly)."""
+    clauses, unsafe = [], []
+    for field, value in wanted:
+        clause = equals(field, value)
+        if clause is None:
+            unsafe.append(str(value))
+        else:
+            clauses.append(clause)
+    kwargs = {}
+    where = all_of(*clauses)
+    if where:
+        kwargs["where"] = where
+    if unsafe:
+        kwargs["search_term"] = unsafe[0]
+    return kwargs
+
+
+def guids(values):
+    """Unique IDs in order; ValueError naming any that is not a Xero ID."""
+    ids = list(dict.fromkeys(v for v in values if v))
+    bad = [v for v in ids if not is_guid(v)]
+    if bad:
+        raise ValueError(f"Not Xero IDs: {', '.join(map(repr, bad[:5]))}")
+    return ids

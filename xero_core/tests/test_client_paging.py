@@ -123,3 +123,16 @@ def test_pagination_without_counts_is_ignored(pagination):
         client = stub_client(stub)
         assert len(read(client, page_size=100)) == 130
     assert client.last_read_complete is True
+
+
+def test_each_read_can_keep_its_own_outcome():
+    """A read nested in another one replaces last_read; ``read=`` keeps each."""
+    with contacts_server() as stub:
+        client = stub_client(stub)
+        outer, inner = {}, {}
+        for _page, _records in client.iter_contact_pages(read=outer):
+            list(client.iter_contact_pages(max_pages=1, read=inner))
+    assert outer["complete"] is True and outer["records"] == 130
+    assert inner["complete"] is False
+    assert client.last_read is outer and client.last_read_complete is True, \
+        "last_read describes the latest read to end"
