@@ -2,11 +2,12 @@
 
 Xero sends ``/Date(1439434356790)/`` or ``/Date(1419937200000+0000)/``
 (milliseconds since the epoch, optional offset) and ``*String`` ISO twins;
-it reads ``If-Modified-Since`` as ISO 8601.
+it reads ``If-Modified-Since`` as ISO 8601 (sent with an offset, to the second).
 """
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 
@@ -84,7 +85,24 @@ def ms_date(value):
 
 
 def iso_utc(value):
-    """Datetime (naive = UTC) -> ISO 8601 string for If-Modified-Since."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    """Datetime (naive = UTC), date or ISO text -> the ``If-Modified-Since``
+    value Xero's spec describes: UTC, whole seconds, with its offset, e.g.
+    ``2026-11-26T10:18:59+00:00``. Microseconds are dropped (not rounded up),
+    so the record changed in that very second is still asked for."""
+    instant = parse_datetime(value)
+    if instant is None:
+        return None
+    return instant.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def parse_http_date(value):
+    """An HTTP ``Date`` header -> aware UTC datetime, or None if unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

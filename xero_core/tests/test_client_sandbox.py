@@ -188,14 +188,16 @@ def test_transient_errors_are_retried_then_reported(sandbox):
     with pytest.raises(XeroTransientError) as info:
         client.organisation()
     assert "502" in info.value.message
+    assert "<html>" not in info.value.message and "a web page" in info.value.message
 
 
 def test_non_json_success_body_is_a_clear_error(sandbox):
     client, _tokens = make_client(sandbox)
     control(sandbox, "POST", "faults", json={"kind": "body", "body": "<html>oops</html>",
                                              "match": {"path": "/Organisation"}})
-    with pytest.raises(XeroBadResponse):
+    with pytest.raises(XeroBadResponse) as info:
         client.organisation()
+    assert info.value.message == "Xero answered 200 with a web page instead of JSON."
 
 
 def test_token_expired_mid_run_refreshes_once(sandbox):
@@ -267,8 +269,13 @@ def test_per_element_errors_and_idempotent_replay(sandbox):
                                     {"Name": "Bad Email", "EmailAddress": "nope"}], "key-1")
     assert [element_failed(r) for r in results] == [False, True, True]
     assert "already assigned" in element_errors(results[1])[0]
-    again = client.save_contacts([{"Name": "Fresh Ltd"}], "key-1")
+    again = client.save_contacts([{"Name": "Fresh Ltd"}, {"Name": "Alpha Ltd"},
+                                  {"Name": "Bad Email", "EmailAddress": "nope"}], "key-1")
     assert again[0]["ContactID"] == results[0]["ContactID"], "replayed, not re-applied"
+    # A key reused for another batch is replayed too: answers that do not
+    # line up with what was sent are an error, never matched to the wrong record.
+    with pytest.raises(XeroBadResponse):
+        client.save_contacts([{"Name": "Fresh Ltd"}], "key-1")
     names = [c["Name"] for c in control(sandbox, "GET", "state",
                                         params={"organisation": ORG,
                                                 "entity": "contacts"})["contacts"]]

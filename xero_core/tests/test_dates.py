@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -38,7 +38,7 @@ def test_round_trip_and_iso_output():
     moment = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
     assert dates.parse_datetime(dates.ms_date(moment)) == moment
     assert dates.ms_date(date(2024, 5, 6)) == "/Date(1714953600000+0000)/"
-    assert dates.iso_utc(datetime(2024, 5, 6, 7, 8, 9)) == "2024-05-06T07:08:09"
+    assert dates.iso_utc(datetime(2024, 5, 6, 7, 8, 9)) == "2024-05-06T07:08:09+00:00"
     assert dates.to_naive_utc(moment) == datetime(2024, 5, 6, 7, 8, 9)
 
 
@@ -46,3 +46,23 @@ def test_out_of_range_dates_are_value_errors():
     for parse in (dates.parse_datetime, dates.parse_date):
         with pytest.raises(ValueError):
             parse("/Date(99999999999999999999)/")
+
+
+def test_if_modified_since_is_utc_whole_seconds_with_offset():
+    """Naive means UTC; microseconds are dropped, never rounded up (the
+    record changed in that second must still be asked for)."""
+    assert dates.iso_utc(datetime(2026, 11, 26, 10, 18, 59, 999999)) == \
+        "2026-11-26T10:18:59+00:00"
+    plus13 = timezone(timedelta(hours=13))
+    assert dates.iso_utc(datetime(2026, 11, 27, 0, 18, 59, 5, tzinfo=plus13)) == \
+        "2026-11-26T11:18:59+00:00"
+    assert dates.iso_utc(date(2026, 11, 26)) == "2026-11-26T00:00:00+00:00"
+    assert dates.iso_utc("2026-11-26T10:18:59.25") == "2026-11-26T10:18:59+00:00"
+    assert dates.iso_utc(None) is None
+
+
+def test_http_date_header():
+    assert dates.parse_http_date("Wed, 26 Nov 2026 10:18:59 GMT") == datetime(
+        2026, 11, 26, 10, 18, 59, tzinfo=UTC)
+    assert dates.parse_http_date("garbage") is None
+    assert dates.parse_http_date(None) is None
