@@ -315,6 +315,12 @@ class _Handler(BaseHTTPRequestHandler):
     # Idle keep-alive connections are closed after this many seconds.
     timeout = 60
 
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle and
+        # the client's delayed ACK hold every keep-alive answer back ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def do_GET(self):
         self._serve()
 
