@@ -188,6 +188,9 @@ def state(sandbox, req, body):
         "users": (org.users, render.user_out),
         "accounts": (org.accounts, render.account_out),
         "taxrates": (org.tax_rates, render.tax_rate_out),
+        "items": (org.items, lambda r: render.item_out(r, 4)),
+        "currencies": (org.currencies, render.currency_out),
+        "brandingthemes": (org.branding_themes, render.branding_theme_out),
     }
     if entity == "organisation":
         return json_response(jsonable(render.organisation_out(org)))

@@ -203,12 +203,62 @@ def list_accounts(call):
     return call.envelope("Accounts", [render.account_out(a) for a in records])
 
 
-def list_tax_rates(call):
-    records = list(call.org.tax_rates.values())
-    where = compile_where(call.req.arg("where"), "TaxRate")
+def get_account(call):
+    account = lookup(call.org.accounts, call.match["id"])
+    if account is None:
+        return not_found()
+    return call.envelope("Accounts", [render.account_out(account)])
+
+
+def _filter(call, records, entity):
+    """``where`` and ``order`` for lists without If-Modified-Since."""
+    where = compile_where(call.req.arg("where"), entity)
     if where is not None:
         records = [r for r in records if where(call.org, r)]
+    keys = compile_order(call.req.arg("order"), entity)
+    return apply_order(call.org, list(records), keys) if keys else list(records)
+
+
+def list_tax_rates(call):
+    records = list(call.org.tax_rates.values())
+    tax_type = (call.req.arg("TaxType") or "").strip().upper()
+    if tax_type:
+        records = [r for r in records if r["TaxType"] == tax_type]
+    records = _filter(call, records, "TaxRate")
     return call.envelope("TaxRates", [render.tax_rate_out(r) for r in records])
+
+
+def list_currencies(call):
+    records = _filter(call, list(call.org.currencies.values()), "Currency")
+    return call.envelope("Currencies", [render.currency_out(c) for c in records])
+
+
+def list_branding_themes(call):
+    themes = sorted(call.org.branding_themes.values(), key=lambda t: t["SortOrder"])
+    return call.envelope(
+        "BrandingThemes", [render.branding_theme_out(t) for t in themes]
+    )
+
+
+def get_branding_theme(call):
+    theme = lookup(call.org.branding_themes, call.match["id"])
+    if theme is None:
+        return not_found()
+    return call.envelope("BrandingThemes", [render.branding_theme_out(theme)])
+
+
+def list_items(call):
+    records = _select(call, list(call.org.items.values()), "Item")
+    return call.envelope(
+        "Items", [render.item_out(i, call.unitdp) for i in records]
+    )
+
+
+def get_item(call):
+    item = lookup(call.org.items, call.match["id"], "Code")
+    if item is None:
+        return not_found()
+    return call.envelope("Items", [render.item_out(item, call.unitdp)])
 
 
 def get_executive_summary(call):

@@ -46,6 +46,12 @@ class Org:
         self.users = {}
         self.tax_rates = {}
         self.accounts = {}
+        self.items = {}
+        # code -> {"Code", "Description", "_rate"}; the base currency first
+        self.currencies = {}
+        self.branding_themes = {}
+        # called with every change Xero would send a webhook event for
+        self.listener = None
         self.invoice_prefix = "INV-"
         self.invoice_seq = 0
         self.credit_note_prefix = "CN-"
@@ -69,21 +75,52 @@ class Org:
     def default_tax(self, sales):
         return self.default_sales_tax if sales else self.default_purchases_tax
 
+    @property
+    def base_currency(self):
+        return self.info.get("BaseCurrency", "NZD")
+
     def account_by_code(self, code):
-        code = str(code or "").strip()
+        code = _key(code)
+        if not code:
+            return None
         for account in self.accounts.values():
-            if account.get("Code") == code:
+            if account.get("Code", "").lower() == code:
                 return account
         return None
 
+    def item_by_code(self, code):
+        code = _key(code)
+        if not code:
+            return None
+        for item in self.items.values():
+            if item["Code"].lower() == code:
+                return item
+        return None
+
     def contact_by_number(self, number):
-        number = (number or "").strip().lower()
+        number = _key(number)
         if not number:
             return None
         for contact in self.contacts.values():
             if (contact.get("ContactNumber") or "").lower() == number:
                 return contact
         return None
+
+    def default_branding_theme(self):
+        themes = sorted(self.branding_themes.values(), key=lambda t: t["SortOrder"])
+        return themes[0] if themes else None
+
+    def emit(self, category, resource_id, event_type, when, data=None):
+        """Report a change a webhook would announce (CONTACT, INVOICE, CREDITNOTE)."""
+        if self.listener is not None:
+            self.listener(self, category, resource_id, event_type, when, data)
+
+
+def _key(value):
+    """Lower-cased text of a lookup value (numbers allowed, containers not)."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return ""
+    return str(value).strip().lower()
 
 
 class Store:
@@ -124,6 +161,10 @@ class Store:
             limits = {**REAL_LIMITS, **limits}
         self.config["rate_limits"] = limits
         self.limiter.configure(limits)
+
+    def add_org(self, org):
+        self.orgs[org.id] = org
+        return org
 
     # people and apps
 

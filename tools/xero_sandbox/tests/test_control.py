@@ -30,7 +30,12 @@ def test_seed_returns_created_ids_and_reports_errors(sb):
                             "Status": "PAID",
                             "Date": "2024-01-05",
                             "LineItems": [
-                                {"Description": "x", "Quantity": 1, "UnitAmount": 10}
+                                {
+                                    "Description": "x",
+                                    "Quantity": 1,
+                                    "UnitAmount": 10,
+                                    "AccountCode": "200",
+                                }
                             ],
                         }
                     ],
