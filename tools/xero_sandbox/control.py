@@ -9,6 +9,7 @@ from .faults import FaultError
 from .generate import generate
 from .identity import connection_out
 from .seed import SeedError, load_seed
+from .webhooks import WebhookError
 from .wire import BadJson, json_response
 
 DEFAULT_CONNECT_SCOPE = (
@@ -26,6 +27,9 @@ CONFIG_KEYS = {
     "missing_scope_status",
     "max_url_length",
     "max_body_bytes",
+    "webhook_batch_seconds",
+    "webhook_retry_delays",
+    "webhook_timeout",
 }
 
 
@@ -50,14 +54,20 @@ def handle(sandbox, req):
     parts = [p for p in req.path.split("/") if p][1:]
     name = parts[0].lower() if parts else ""
     handler = ROUTES.get((req.method, name))
+    if name == "webhooks":
+        handler = WEBHOOK_ROUTES.get((req.method, "/".join(parts[1:]).lower()))
     if handler is None:
         return _error(f"unknown control endpoint {req.method} {req.path}", 404)
     try:
         body = req.json() if req.method in ("POST", "PUT") else {}
     except BadJson as exc:
         return _error(f"invalid JSON: {exc}")
+    body = body if body is not None else {}
+    if name == "webhooks":
+        # Webhook calls reach the receiver over HTTP: never under the store lock.
+        return handler(sandbox, req, body)
     with store.lock:
-        return handler(sandbox, req, body if body is not None else {})
+        return handler(sandbox, req, body)
 
 
 def index(sandbox, req, body):
@@ -333,6 +343,35 @@ def config(sandbox, req, body):
     return json_response(store.config)
 
 
+def webhooks(sandbox, req, body):
+    hooks = sandbox.store.webhooks
+    if req.method == "DELETE":
+        hooks.remove(req.arg("client_id"))
+        return json_response({"ok": True})
+    if req.method == "GET":
+        return json_response(hooks.views())
+    try:
+        registration = hooks.register(
+            body.get("client_id"), body.get("url"), body.get("key"), body.get("categories")
+        )
+    except WebhookError as exc:
+        return _error(str(exc))
+    return json_response(registration)
+
+
+def webhook_deliveries(sandbox, req, body):
+    return json_response(
+        sandbox.store.webhooks.delivery_views(
+            req.arg("client_id"), int(req.arg("since") or 0)
+        )
+    )
+
+
+def webhook_flush(sandbox, req, body):
+    retries = bool(body.get("retries")) if isinstance(body, dict) else False
+    return json_response(sandbox.store.webhooks.flush(retry_now=retries))
+
+
 ROUTES = {
     ("GET", ""): index,
     ("POST", "reset"): reset,
@@ -353,4 +392,11 @@ ROUTES = {
     ("POST", "clock"): clock,
     ("GET", "config"): config,
     ("POST", "config"): config,
+}
+WEBHOOK_ROUTES = {
+    ("GET", ""): webhooks,
+    ("POST", ""): webhooks,
+    ("DELETE", ""): webhooks,
+    ("GET", "deliveries"): webhook_deliveries,
+    ("POST", "flush"): webhook_flush,
 }

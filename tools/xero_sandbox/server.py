@@ -43,6 +43,7 @@ class SandboxServer:
         self.httpd.sandbox = self
         self.host = host
         self.port = self.httpd.server_address[1]
+        self.store.webhooks.base_url = self.url
         self._thread = None
 
     @property
@@ -67,6 +68,7 @@ class SandboxServer:
             return self._load(seed, demo)
 
     def start(self):
+        self.store.webhooks.start()
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="xero-sandbox", daemon=True
         )
@@ -74,9 +76,14 @@ class SandboxServer:
         return self
 
     def serve_forever(self):
-        self.httpd.serve_forever()
+        self.store.webhooks.start()
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.store.webhooks.stop()
 
     def stop(self):
+        self.store.webhooks.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
 

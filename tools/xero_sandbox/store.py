@@ -8,6 +8,7 @@ from collections import defaultdict
 from .dates import Clock
 from .faults import FaultQueue
 from .ratelimit import REAL_LIMITS, RateLimiter
+from .webhooks import Webhooks
 
 DEFAULT_CONFIG = {
     "rate_limits": None,
@@ -24,6 +25,10 @@ DEFAULT_CONFIG = {
     # prefix is taken off.
     "max_url_length": 2071,
     "max_body_bytes": 3_500_000,
+    "webhook_batch_seconds": 1.0,
+    # Seconds before each retry of a failed delivery; about 24 h in all, as Xero.
+    "webhook_retry_delays": [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800],
+    "webhook_timeout": 5.0,
 }
 
 LOG_LIMIT = 100_000
@@ -130,6 +135,7 @@ class Store:
         self.faults = FaultQueue()
         self.config = copy.deepcopy(DEFAULT_CONFIG)
         self.limiter = RateLimiter(self.clock)
+        self.webhooks = Webhooks(self)
         self.set_rate_limits(rate_limits)
         self.reset()
 
@@ -151,6 +157,7 @@ class Store:
             self.stats = defaultdict(lambda: defaultdict(int))
             self.faults.clear()
             self.limiter.reset()
+            self.webhooks.reset()
 
     def set_rate_limits(self, limits):
         if limits == "real":
@@ -163,6 +170,7 @@ class Store:
         self.limiter.configure(limits)
 
     def add_org(self, org):
+        org.listener = self.webhooks.record
         self.orgs[org.id] = org
         return org
 
