@@ -8,6 +8,7 @@ from . import oauth, render, tokens
 from .faults import FaultError
 from .generate import generate
 from .identity import connection_out
+from .ratelimit import LimitsError
 from .seed import SeedError, load_seed
 from .webhooks import WebhookError
 from .wire import BadJson, json_response
@@ -118,6 +119,8 @@ def seed(sandbox, req, body):
         return json_response({"created": load_seed(sandbox.store, body)})
     except SeedError as exc:
         return json_response({"errors": exc.errors}, 400)
+    except LimitsError as exc:
+        return _error(str(exc))
 
 
 def generate_data(sandbox, req, body):
@@ -289,13 +292,15 @@ def requests_log(sandbox, req, body):
 
 
 def stats(sandbox, req, body):
-    data = {tenant: dict(counts) for tenant, counts in sandbox.store.stats.items()}
+    store = sandbox.store
+    data = {tenant: dict(counts) for tenant, counts in store.stats.items()}
     total = sum(sum(c.values()) for c in data.values())
     return json_response(
         {
             "total": total,
             "by_tenant": data,
-            "rate_limits": sandbox.store.limiter.snapshot(),
+            "egress_bytes": {t: n for t, n in store.egress.items() if t},
+            "rate_limits": store.limiter.snapshot(),
         }
     )
 
@@ -337,7 +342,10 @@ def config(sandbox, req, body):
             return _error(f"unknown config keys {sorted(unknown)}")
         for key, value in body.items():
             if key == "rate_limits":
-                store.set_rate_limits(value)
+                try:
+                    store.set_rate_limits(value)
+                except LimitsError as exc:
+                    return _error(str(exc))
             else:
                 store.config[key] = copy.deepcopy(value)
     return json_response(store.config)

@@ -136,7 +136,10 @@ class Loader:
             )
         for key, value in (seed.get("config") or {}).items():
             if key == "rate_limits":
-                store.set_rate_limits(value)
+                try:
+                    store.set_rate_limits(value)
+                except ValueError as exc:
+                    self.fail("config", [str(exc)])
             else:
                 store.config[key] = value
         for app in seed.get("apps") or []:

@@ -130,6 +130,10 @@ class SandboxServer:
                 traceback.print_exc()
         entry["status"] = None if resp.drop else resp.status
         entry["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+        if entry.get("endpoint") and not resp.drop:
+            entry["bytes"] = len(resp.body)
+            with store.lock:
+                store.egress[entry["tenant"]] += len(resp.body)
         if resp.status == 429:
             entry["problem"] = resp.header("X-Rate-Limit-Problem")
         elif fault:

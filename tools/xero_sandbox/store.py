@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from .dates import Clock
 from .faults import FaultQueue
-from .ratelimit import REAL_LIMITS, RateLimiter
+from .ratelimit import RateLimiter, resolve_limits
 from .webhooks import Webhooks
 
 DEFAULT_CONFIG = {
@@ -155,17 +155,16 @@ class Store:
             self.log = []
             self.seq = 0
             self.stats = defaultdict(lambda: defaultdict(int))
+            # bytes of accounting answers sent per organisation
+            self.egress = defaultdict(int)
             self.faults.clear()
             self.limiter.reset()
             self.webhooks.reset()
 
     def set_rate_limits(self, limits):
-        if limits == "real":
-            limits = dict(REAL_LIMITS)
-        elif limits in ("off", False):
-            limits = None
-        elif isinstance(limits, dict):
-            limits = {**REAL_LIMITS, **limits}
+        """``None``/"off", a tier name ("starter", "core", "plus", "advanced";
+        "real" is "core") or a dict of limits over the core tier's."""
+        limits = resolve_limits(limits)
         self.config["rate_limits"] = limits
         self.limiter.configure(limits)
 

@@ -224,7 +224,7 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def test_command_line_server_with_demo_and_real_limits(tmp_path):
+def test_command_line_server_with_demo_and_starter_limits(tmp_path):
     port = _free_port()
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"apps": [{"client_id": "cli", "client_secret": "x"}]}))
@@ -256,6 +256,8 @@ def test_command_line_server_with_demo_and_real_limits(tmp_path):
         assert {a["client_id"] for a in info["apps"]} == {"sandbox-client-id", "cli"}
         config = requests.get(f"{url}/_sandbox/config").json()
         assert config["rate_limits"]["minute"] == 60
+        assert config["rate_limits"]["tier"] == "starter"
+        assert config["rate_limits"]["day"] == 1000
     finally:
         proc.terminate()
         proc.wait(timeout=10)
