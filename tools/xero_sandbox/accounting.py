@@ -3,7 +3,7 @@
 import re
 
 from . import reads, writes
-from .envelope import Call, query_error
+from .envelope import Call, RequestError, query_error
 from .query import QueryError
 from .rules import is_guid
 
@@ -129,3 +129,5 @@ def dispatch(store, req, org, app, handler, match):
         return handler(call)
     except QueryError as exc:
         return query_error(str(exc))
+    except RequestError as exc:
+        return exc.response

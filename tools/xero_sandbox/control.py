@@ -28,6 +28,8 @@ CONFIG_KEYS = {
     "missing_scope_status",
     "max_url_length",
     "max_body_bytes",
+    "page_size_cap",
+    "strict_if_modified_since",
     "webhook_batch_seconds",
     "webhook_retry_delays",
     "webhook_timeout",

@@ -4,16 +4,35 @@ import hashlib
 import math
 
 from . import render
-from .dates import parse_datetime
-from .envelope import lookup, not_found, simple_validation_error
+from .dates import has_zone, parse_datetime
+from .envelope import RequestError, lookup, not_found, simple_validation_error
 from .invoices import KINDS
 from .query import apply_order, compile_order, compile_where
 from .reports import executive_summary, parse_report_date
 
 
+def _modified_since(call):
+    """The If-Modified-Since instant; Xero reads a value without a zone as UTC,
+    ``strict_if_modified_since`` refuses it instead."""
+    value = call.req.header("If-Modified-Since")
+    if value is None:
+        return None
+    since = parse_datetime(value)
+    if call.store.config.get("strict_if_modified_since") and (
+        since is None or not has_zone(value)
+    ):
+        raise RequestError(
+            simple_validation_error(
+                f"If-Modified-Since '{value}' must carry a time zone "
+                "(e.g. 2024-01-02T03:04:05+00:00 or an RFC 1123 date)."
+            )
+        )
+    return since
+
+
 def _select(call, records, entity):
     req = call.req
-    since = parse_datetime(req.header("If-Modified-Since"))
+    since = _modified_since(call)
     if since is not None:
         floor = since.replace(microsecond=0)
         records = [r for r in records if r["_updated"].replace(microsecond=0) >= floor]
@@ -39,6 +58,10 @@ def _page(call, records):
         size = min(1000, max(1, int(size or 100)))
     except ValueError:
         size = 100
+    cap = call.store.config.get("page_size_cap")
+    if cap:
+        # The server's page size wins; pagination says which one it used.
+        size = min(size, int(cap))
     start = (page - 1) * size
     count = len(records)
     pagination = {

@@ -13,7 +13,7 @@ from . import accounting, control, identity, oauth, tokens
 from .dates import iso_utc
 from .demo import load_demo
 from .envelope import NOT_FOUND, simple_validation_error
-from .faults import fault_response, rewrite_body
+from .faults import fault_response, rewrite_body, rewrite_ids
 from .seed import load_seed
 from .store import Store
 from .wire import Request, Response, json_response, problem, text_response
@@ -174,6 +174,8 @@ class SandboxServer:
             resp.drop = True
         if kind == "body":
             resp = rewrite_body(resp, fault)
+        elif kind == "wrong_id":
+            resp = rewrite_ids(resp, fault)
         return resp
 
     def _route(self, req, path, entry, before=0.0, after=0.0):

@@ -25,6 +25,11 @@ DEFAULT_CONFIG = {
     # prefix is taken off.
     "max_url_length": 2071,
     "max_body_bytes": 3_500_000,
+    # Paged lists return at most this many records per page whatever pageSize
+    # asks (pagination still tells the truth); None: Xero's own 1000.
+    "page_size_cap": None,
+    # Refuse an If-Modified-Since without a time zone (Xero reads it as UTC).
+    "strict_if_modified_since": False,
     "webhook_batch_seconds": 1.0,
     # Seconds before each retry of a failed delivery; about 24 h in all, as Xero.
     "webhook_retry_delays": [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800],
