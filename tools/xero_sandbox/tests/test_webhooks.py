@@ -241,8 +241,9 @@ def test_webhooks_only_for_their_categories_and_connected_apps(sb, acme, receive
 def test_batches_go_out_on_their_own(sb, acme, receiver):
     sb.ctl("POST", "config", {"webhook_batch_seconds": 0.2})
     sb.ctl("POST", "webhooks", {"client_id": CLIENT_ID, "url": receiver.url, "key": KEY})
-    for name in ("One Ltd", "Two Ltd"):
-        acme.accounting.create_contacts(ORG_A, Contacts(contacts=[Contact(name=name)]))
+    acme.accounting.create_contacts(
+        ORG_A, Contacts(contacts=[Contact(name="One Ltd"), Contact(name="Two Ltd")])
+    )
     batches = receiver.wait_for(1)
     time.sleep(0.3)
     assert len(receiver.events()) == 2 and len(receiver.batches()) == 1
