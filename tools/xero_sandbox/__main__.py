@@ -17,9 +17,10 @@ def main(argv=None):
     parser.add_argument("--seed", metavar="FILE.json", help="seed data to load")
     parser.add_argument(
         "--rate-limits",
-        choices=("real", "off"),
+        choices=("starter", "core", "plus", "advanced", "real", "off"),
         default=None,
-        help="enforce Xero's limits (default: real with --demo, else off)",
+        help="enforce the limits of a Xero pricing tier ('real' is core; "
+        "default: starter with --demo, else off)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args(argv)
@@ -27,7 +28,7 @@ def main(argv=None):
     if args.seed:
         with open(args.seed, encoding="utf-8") as handle:
             seed = json.load(handle)
-    limits = args.rate_limits or ("real" if args.demo else "off")
+    limits = args.rate_limits or ("starter" if args.demo else "off")
     server = SandboxServer(
         args.host,
         args.port,

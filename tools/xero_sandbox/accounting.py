@@ -3,7 +3,7 @@
 import re
 
 from . import reads, writes
-from .envelope import Call, query_error
+from .envelope import Call, RequestError, query_error
 from .query import QueryError
 from .rules import is_guid
 
@@ -34,6 +34,16 @@ SCOPES = {
         {"accounting.settings", "accounting.settings.read"},
         {"accounting.settings"},
     ),
+    # Items are settings to the broad scopes, invoices to the granular ones.
+    "items": (
+        {
+            "accounting.settings",
+            "accounting.settings.read",
+            "accounting.invoices",
+            "accounting.invoices.read",
+        },
+        {"accounting.settings", "accounting.invoices"},
+    ),
     "reports": (
         {"accounting.reports.read", "accounting.reports.executivesummary.read"},
         set(),
@@ -47,7 +57,17 @@ ROUTES = [
     ("GET", "users", reads.list_users, "settings"),
     ("GET", f"users/{_ID}", reads.get_user, "settings"),
     ("GET", "accounts", reads.list_accounts, "settings"),
+    ("GET", f"accounts/{_ID}", reads.get_account, "settings"),
     ("GET", "taxrates", reads.list_tax_rates, "settings"),
+    ("GET", "currencies", reads.list_currencies, "settings"),
+    ("PUT", "currencies", writes.put_currency, "settings"),
+    ("GET", "brandingthemes", reads.list_branding_themes, "settings"),
+    ("GET", f"brandingthemes/{_ID}", reads.get_branding_theme, "settings"),
+    ("GET", "items", reads.list_items, "items"),
+    ("PUT", "items", writes.put_items, "items"),
+    ("POST", "items", writes.post_items, "items"),
+    ("GET", f"items/{_ID}", reads.get_item, "items"),
+    ("POST", f"items/{_ID}", writes.post_item, "items"),
     ("GET", "contacts", reads.list_contacts, "contacts"),
     ("PUT", "contacts", writes.put_contacts, "contacts"),
     ("POST", "contacts", writes.post_contacts, "contacts"),
@@ -109,3 +129,5 @@ def dispatch(store, req, org, app, handler, match):
         return handler(call)
     except QueryError as exc:
         return query_error(str(exc))
+    except RequestError as exc:
+        return exc.response

@@ -8,7 +8,9 @@ from . import oauth, render, tokens
 from .faults import FaultError
 from .generate import generate
 from .identity import connection_out
+from .ratelimit import LimitsError
 from .seed import SeedError, load_seed
+from .webhooks import WebhookError
 from .wire import BadJson, json_response
 
 DEFAULT_CONNECT_SCOPE = (
@@ -26,6 +28,11 @@ CONFIG_KEYS = {
     "missing_scope_status",
     "max_url_length",
     "max_body_bytes",
+    "page_size_cap",
+    "strict_if_modified_since",
+    "webhook_batch_seconds",
+    "webhook_retry_delays",
+    "webhook_timeout",
 }
 
 
@@ -50,14 +57,20 @@ def handle(sandbox, req):
     parts = [p for p in req.path.split("/") if p][1:]
     name = parts[0].lower() if parts else ""
     handler = ROUTES.get((req.method, name))
+    if name == "webhooks":
+        handler = WEBHOOK_ROUTES.get((req.method, "/".join(parts[1:]).lower()))
     if handler is None:
         return _error(f"unknown control endpoint {req.method} {req.path}", 404)
     try:
         body = req.json() if req.method in ("POST", "PUT") else {}
     except BadJson as exc:
         return _error(f"invalid JSON: {exc}")
+    body = body if body is not None else {}
+    if name == "webhooks":
+        # Webhook calls reach the receiver over HTTP: never under the store lock.
+        return handler(sandbox, req, body)
     with store.lock:
-        return handler(sandbox, req, body if body is not None else {})
+        return handler(sandbox, req, body)
 
 
 def index(sandbox, req, body):
@@ -108,6 +121,8 @@ def seed(sandbox, req, body):
         return json_response({"created": load_seed(sandbox.store, body)})
     except SeedError as exc:
         return json_response({"errors": exc.errors}, 400)
+    except LimitsError as exc:
+        return _error(str(exc))
 
 
 def generate_data(sandbox, req, body):
@@ -188,6 +203,9 @@ def state(sandbox, req, body):
         "users": (org.users, render.user_out),
         "accounts": (org.accounts, render.account_out),
         "taxrates": (org.tax_rates, render.tax_rate_out),
+        "items": (org.items, lambda r: render.item_out(r, 4)),
+        "currencies": (org.currencies, render.currency_out),
+        "brandingthemes": (org.branding_themes, render.branding_theme_out),
     }
     if entity == "organisation":
         return json_response(jsonable(render.organisation_out(org)))
@@ -276,13 +294,15 @@ def requests_log(sandbox, req, body):
 
 
 def stats(sandbox, req, body):
-    data = {tenant: dict(counts) for tenant, counts in sandbox.store.stats.items()}
+    store = sandbox.store
+    data = {tenant: dict(counts) for tenant, counts in store.stats.items()}
     total = sum(sum(c.values()) for c in data.values())
     return json_response(
         {
             "total": total,
             "by_tenant": data,
-            "rate_limits": sandbox.store.limiter.snapshot(),
+            "egress_bytes": {t: n for t, n in store.egress.items() if t},
+            "rate_limits": store.limiter.snapshot(),
         }
     )
 
@@ -324,10 +344,42 @@ def config(sandbox, req, body):
             return _error(f"unknown config keys {sorted(unknown)}")
         for key, value in body.items():
             if key == "rate_limits":
-                store.set_rate_limits(value)
+                try:
+                    store.set_rate_limits(value)
+                except LimitsError as exc:
+                    return _error(str(exc))
             else:
                 store.config[key] = copy.deepcopy(value)
     return json_response(store.config)
+
+
+def webhooks(sandbox, req, body):
+    hooks = sandbox.store.webhooks
+    if req.method == "DELETE":
+        hooks.remove(req.arg("client_id"))
+        return json_response({"ok": True})
+    if req.method == "GET":
+        return json_response(hooks.views())
+    try:
+        registration = hooks.register(
+            body.get("client_id"), body.get("url"), body.get("key"), body.get("categories")
+        )
+    except WebhookError as exc:
+        return _error(str(exc))
+    return json_response(registration)
+
+
+def webhook_deliveries(sandbox, req, body):
+    return json_response(
+        sandbox.store.webhooks.delivery_views(
+            req.arg("client_id"), int(req.arg("since") or 0)
+        )
+    )
+
+
+def webhook_flush(sandbox, req, body):
+    retries = bool(body.get("retries")) if isinstance(body, dict) else False
+    return json_response(sandbox.store.webhooks.flush(retry_now=retries))
 
 
 ROUTES = {
@@ -350,4 +402,11 @@ ROUTES = {
     ("POST", "clock"): clock,
     ("GET", "config"): config,
     ("POST", "config"): config,
+}
+WEBHOOK_ROUTES = {
+    ("GET", ""): webhooks,
+    ("POST", ""): webhooks,
+    ("DELETE", ""): webhooks,
+    ("GET", "deliveries"): webhook_deliveries,
+    ("POST", "flush"): webhook_flush,
 }

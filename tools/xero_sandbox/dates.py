@@ -136,6 +136,21 @@ def parse_datetime(value):
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def has_zone(value):
+    """Whether an inbound timestamp says its time zone (an ISO offset or Z, an
+    RFC 1123 zone, or the always-UTC ``/Date(ms)/``)."""
+    text = str(value or "").strip()
+    if _MS_DATE_RE.match(text):
+        return True
+    match = _ISO_RE.match(text)
+    if match:
+        return match.group(8) is not None
+    try:
+        return parsedate_to_datetime(text).tzinfo is not None
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
 def parse_date(value):
     """Parse an inbound date field; return a ``date`` or None."""
     if isinstance(value, date) and not isinstance(value, datetime):

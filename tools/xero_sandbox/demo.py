@@ -227,6 +227,9 @@ def _invoices(rng, today):
             "LineItems": _lines(rng),
             "Status": "AUTHORISED",
         }
+        if i == 50:
+            # An export customer billed in US dollars.
+            inv["CurrencyCode"], inv["CurrencyRate"] = "USD", "0.6"
         last = day
         if i in (7, 23, 41, 58, 77, 88):
             inv["Status"] = "DRAFT"
@@ -332,6 +335,59 @@ def _org(org_id, name, legal, org_type, country, city, users, **extra):
     }
 
 
+def main_settings():
+    """Demo Practice's chart of accounts, tax rates, currencies, items, themes."""
+    return {
+        "Currencies": ["USD", "AUD"],
+        "Accounts": [
+            {"Code": "090", "Name": "Business Bank Account", "Type": "BANK",
+             "EnablePaymentsToAccount": True},
+            {"Code": "091", "Name": "Business Savings Account", "Type": "BANK"},
+            {"Code": "092", "Name": "USD Account", "Type": "BANK",
+             "CurrencyCode": "USD", "BankAccountNumber": "12-3456-7654321-01"},
+            {"Code": "093", "Name": "Old Cheque Account", "Type": "BANK",
+             "Status": "ARCHIVED"},
+            {"Code": "200", "Name": "Sales", "Type": "REVENUE", "TaxType": "OUTPUT2",
+             "Description": "Income from any normal business activity"},
+            {"Code": "205", "Name": "Sales - Discontinued Lines", "Type": "REVENUE",
+             "TaxType": "OUTPUT2", "Status": "ARCHIVED"},
+            {"Code": "260", "Name": "Other Revenue", "Type": "REVENUE",
+             "TaxType": "OUTPUT2"},
+            {"Code": "270", "Name": "Interest Income", "Type": "REVENUE",
+             "TaxType": "NONE"},
+            {"Code": "310", "Name": "Cost of Goods Sold", "Type": "DIRECTCOSTS",
+             "TaxType": "INPUT2"},
+            {"Code": "400", "Name": "Advertising", "Type": "OVERHEADS",
+             "TaxType": "INPUT2"},
+            {"Code": "429", "Name": "General Expenses", "Type": "OVERHEADS",
+             "TaxType": "INPUT2"},
+            {"Code": "880", "Name": "Owner A Drawings", "Type": "EQUITY",
+             "TaxType": "NONE", "EnablePaymentsToAccount": True},
+        ],
+        "TaxRates": [
+            {"TaxType": "GSTONIMPORTS", "Name": "GST on Imports", "Rate": 0,
+             "ReportTaxType": "GSTONIMPORTS"},
+            {"TaxType": "TAX001", "Name": "12.5% GST on Income (before 2010)",
+             "Rate": "12.5", "ReportTaxType": "OUTPUT", "Status": "ARCHIVED"},
+        ],
+        "Items": [
+            {"Code": "CONSULT", "Name": "Consulting (hours)",
+             "Description": "Consulting services (hours)", "IsPurchased": False,
+             "SalesDetails": {"UnitPrice": "150.00", "AccountCode": "200",
+                              "TaxType": "OUTPUT2"}},
+            {"Code": "WIDGET", "Name": "Widget", "Description": "Widget, boxed",
+             "PurchaseDescription": "Widget from the wholesaler",
+             "SalesDetails": {"UnitPrice": "25.00", "AccountCode": "200",
+                              "TaxType": "OUTPUT2"},
+             "PurchaseDetails": {"UnitPrice": "12.00", "AccountCode": "310",
+                                 "TaxType": "INPUT2"}},
+        ],
+        "BrandingThemes": [
+            {"Name": "Special Projects", "SortOrder": 1},
+        ],
+    }
+
+
 def demo_seed(today):
     rng = random.Random(20240601)
     invoices = _invoices(rng, today)
@@ -408,6 +464,7 @@ def demo_seed(today):
         main_users,
         DefaultSalesTaxType="OUTPUT2",
         DefaultPurchasesTaxType="INPUT2",
+        **main_settings(),
     )
     main["Contacts"] = _contacts(rng, today)
     main["Invoices"] = invoices
@@ -429,6 +486,7 @@ def demo_seed(today):
         "Wellington",
         [],
         LineOfBusiness="Sports club",
+        Currencies=[],
     )
     club["Contacts"] = [
         {
@@ -476,6 +534,7 @@ def demo_seed(today):
         "London",
         [],
         LineOfBusiness="Wholesale",
+        Currencies=["EUR", "USD"],
     )
     northwind["Contacts"] = [
         {
@@ -518,6 +577,7 @@ def demo_seed(today):
         "Auckland",
         [],
         LineOfBusiness="Hospitality",
+        Currencies=[],
     )
     cafe["Contacts"] = [
         {

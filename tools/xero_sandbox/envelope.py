@@ -36,6 +36,14 @@ class Call:
         return json_response(data, status)
 
 
+class RequestError(Exception):
+    """Raised by a handler to answer ``response`` at once."""
+
+    def __init__(self, response):
+        super().__init__(response.status)
+        self.response = response
+
+
 def validation_error(elements):
     return json_response(
         {

@@ -14,12 +14,17 @@ plus kind-specific options:
 * ``invalid_grant``: the matching ``/connect/token`` call answers 400 invalid_grant.
 * ``body``: replace the response body (``body`` raw string, or ``size_mb``
   padding) or ``mutate`` the returned records (``drop_fields``/``set_fields``).
+* ``wrong_id``: process the request, then answer with other ids than the
+  records really have (``new_id``: the id to show, default a new one per record;
+  ``fields``: which id fields, default all of ContactID, InvoiceID,
+  CreditNoteID, PaymentID, ItemID), as a misbehaving proxy or emulator might.
 """
 
 import itertools
 import json
 import re
 import threading
+import uuid
 from http import HTTPStatus
 
 from .wire import Response, dumps
@@ -32,7 +37,9 @@ KINDS = {
     "token_expired",
     "invalid_grant",
     "body",
+    "wrong_id",
 }
+ID_FIELDS = ("ContactID", "InvoiceID", "CreditNoteID", "PaymentID", "ItemID")
 
 
 class FaultError(ValueError):
@@ -153,5 +160,24 @@ def rewrite_body(resp, fault):
                     record.update(mutate.get("set_fields") or {})
     if fault.get("size_mb"):
         data["Padding"] = "x" * int(float(fault["size_mb"]) * 1024 * 1024)
+    resp.body = dumps(data).encode("utf-8")
+    return resp
+
+
+def rewrite_ids(resp, fault):
+    """Apply a ``wrong_id`` fault: the top-level records show other ids."""
+    data = resp.data if isinstance(resp.data, dict) else None
+    if data is None:
+        return resp
+    fields = fault.get("fields") or ID_FIELDS
+    for value in data.values():
+        if not isinstance(value, list):
+            continue
+        for record in value:
+            if not isinstance(record, dict):
+                continue
+            for field in fields:
+                if field in record:
+                    record[field] = fault.get("new_id") or str(uuid.uuid4())
     resp.body = dumps(data).encode("utf-8")
     return resp

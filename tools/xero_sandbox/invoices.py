@@ -6,8 +6,16 @@ from decimal import Decimal
 
 from . import messages as msg
 from .dates import parse_date
-from .money import ZERO, dec, r2, r4
-from .rules import build_contact, find_contact, store_contact, text
+from .lines import SALES_TYPES, compute_lines, missing_accounts, totals
+from .money import ZERO, dec
+from .rules import (
+    build_contact,
+    field_text,
+    find_contact,
+    is_true,
+    store_contact,
+    text,
+)
 from .store import new_id
 
 KINDS = {
@@ -31,7 +39,6 @@ KINDS = {
     },
 }
 
-SALES_TYPES = ("ACCREC", "ACCRECCREDIT")
 AMOUNT_TYPES = {"exclusive": "Exclusive", "inclusive": "Inclusive", "notax": "NoTax"}
 CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 TRANSITIONS = {
@@ -44,6 +51,8 @@ DATE_FIELDS = ("Date", "DueDate", "ExpectedPaymentDate", "PlannedPaymentDate")
 # UpdatedDateUTC (a known If-Modified-Since blind spot).
 QUIET_FIELDS = {"DueDate", "ExpectedPaymentDate", "PlannedPaymentDate", "SentToContact"}
 TEXT_FIELDS = ("Reference", "BrandingThemeID", "Url")
+TEXT_LIMITS = {"Reference": 255, "Url": 2000}
+NUMBER_MAX = 255
 
 
 def is_sales(doc):
@@ -82,82 +91,6 @@ def _blank(kind, org, ctx):
     }
 
 
-def compute_lines(org, doc_type, amount_type, raw_lines, unitdp, errors, old=None):
-    old_ids = {line["LineItemID"] for line in old or ()}
-    lines = []
-    for raw in raw_lines or ():
-        if not isinstance(raw, dict):
-            continue
-        try:
-            qty = dec(raw.get("Quantity"))
-            unit = dec(raw.get("UnitAmount"))
-            given = dec(raw.get("LineAmount"))
-            discount = dec(raw.get("DiscountRate"))
-        except ValueError:
-            errors.append(msg.NUMBER_INVALID.format(field="Line item amount"))
-            continue
-        if qty is None and unit is None and given is not None:
-            qty, unit = Decimal(1), given
-        if qty is None:
-            qty = Decimal(1) if unit is not None else ZERO
-        unit = unit if unit is not None else ZERO
-        unit = r4(unit) if unitdp == 4 else r2(unit)
-        qty = r4(qty)
-        factor = 1 - (discount or ZERO) / 100
-        amount = r2(qty * unit * factor)
-        code = text(raw.get("AccountCode")).strip()
-        account = org.account_by_code(code) if code else None
-        if code and account is None:
-            errors.append(msg.ACCOUNT_CODE_INVALID.format(code=code))
-        elif account is not None and account.get("Status", "ACTIVE") != "ACTIVE":
-            errors.append(msg.ACCOUNT_CODE_ARCHIVED.format(code=code))
-        if amount_type == "NoTax":
-            tax_type = "NONE"
-        else:
-            tax_type = text(raw.get("TaxType")).strip().upper()
-            if not tax_type and account is not None:
-                tax_type = account.get("TaxType") or ""
-            if not tax_type:
-                tax_type = org.default_tax(doc_type in SALES_TYPES)
-        rate = org.tax_rates.get(tax_type)
-        if rate is None or rate.get("Status", "ACTIVE") != "ACTIVE":
-            errors.append(msg.TAX_TYPE_INVALID.format(code=tax_type))
-            percent = ZERO
-        else:
-            percent = dec(rate.get("EffectiveRate", rate.get("DisplayTaxRate", 0)))
-        if amount_type == "Exclusive":
-            tax = r2(amount * percent / 100)
-        elif amount_type == "Inclusive":
-            tax = r2(amount - amount / (1 + percent / 100))
-        else:
-            tax = ZERO
-        line_id = text(raw.get("LineItemID")).strip().lower()
-        line = {
-            "LineItemID": line_id if line_id in old_ids else new_id(),
-            "Description": text(raw.get("Description")),
-            "Quantity": qty,
-            "UnitAmount": unit,
-            "AccountCode": code,
-            "TaxType": tax_type,
-            "TaxAmount": tax,
-            "LineAmount": amount,
-            "Tracking": list(raw.get("Tracking") or []),
-        }
-        if raw.get("ItemCode"):
-            line["ItemCode"] = text(raw["ItemCode"])
-        if discount is not None:
-            line["DiscountRate"] = r2(discount)
-        lines.append(line)
-    return lines
-
-
-def totals(lines, amount_type):
-    line_sum = sum((line["LineAmount"] for line in lines), ZERO)
-    tax = sum((line["TaxAmount"] for line in lines), ZERO)
-    subtotal = line_sum - tax if amount_type == "Inclusive" else line_sum
-    return subtotal, tax, subtotal + tax
-
-
 def _line_view(lines):
     keys = (
         "Description",
@@ -166,6 +99,7 @@ def _line_view(lines):
         "AccountCode",
         "TaxType",
         "DiscountRate",
+        "DiscountAmount",
         "ItemCode",
         "LineAmount",
     )
@@ -195,16 +129,22 @@ def _content(kind, doc):
 def _resolve_contact(org, data, ctx, record, errors):
     """Work out the document's contact; returns a pending contact write or None."""
     ref = data.get("Contact")
-    if not isinstance(ref, dict) or not any(
-        text(ref.get(k)).strip() for k in ("ContactID", "ContactNumber", "Name")
-    ):
+    if ref is None:
         if record["_contact"] is None:
             errors.append(msg.CONTACT_REQUIRED)
         return None
+    if not isinstance(ref, dict) or not any(
+        text(ref.get(k)).strip()
+        for k in ("ContactID", "ContactNumber", "Name")
+        if not isinstance(ref.get(k), (dict, list))
+    ):
+        errors.append(msg.CONTACT_IDENTIFY)
+        return None
     contact = find_contact(org, ref)
     if contact is None:
-        if text(ref.get("ContactID")).strip():
-            errors.append(msg.CONTACT_NOT_FOUND.format(id=ref["ContactID"]))
+        contact_id = field_text(ref, "ContactID", errors)
+        if contact_id:
+            errors.append(msg.CONTACT_NOT_FOUND.format(id=contact_id))
             return None
         fields = {k: v for k, v in ref.items() if k != "ContactID"}
         built, problems = build_contact(org, fields)
@@ -217,13 +157,56 @@ def _resolve_contact(org, data, ctx, record, errors):
     ):
         errors.append(msg.CONTACT_ARCHIVED)
     record["_contact"] = contact["ContactID"]
-    new_name = text(ref.get("Name")).strip()
+    new_name = field_text(ref, "Name", errors)
     if text(ref.get("ContactID")).strip() and new_name and new_name != contact["Name"]:
         # Xero renames the contact to the name sent alongside its ContactID.
         built, problems = build_contact(org, {"Name": new_name}, contact)
         errors.extend(problems)
         return (built, contact)
     return None
+
+
+def _currency(org, data, record, errors):
+    """CurrencyCode must be enabled; CurrencyRate is kept on foreign documents."""
+    if data.get("CurrencyCode") not in (None, ""):
+        code = field_text(data, "CurrencyCode", errors).upper()
+        if code not in org.currencies:
+            errors.append(msg.CURRENCY_NOT_ENABLED.format(code=code))
+            return
+        if code != record["CurrencyCode"]:
+            record["CurrencyRate"] = None
+        record["CurrencyCode"] = code
+    if record["CurrencyCode"] == org.base_currency:
+        record["CurrencyRate"] = Decimal(1)
+        return
+    if data.get("CurrencyRate") not in (None, ""):
+        try:
+            rate = dec(data["CurrencyRate"])
+        except ValueError:
+            rate = None
+        if rate is None or rate <= 0:
+            errors.append(msg.CURRENCY_RATE_INVALID)
+        else:
+            record["CurrencyRate"] = rate
+    if record["CurrencyRate"] is None:
+        record["CurrencyRate"] = org.currencies[record["CurrencyCode"]]["_rate"]
+
+
+def _texts(org, data, record, errors, new):
+    for field in TEXT_FIELDS:
+        if field in data and data[field] is not None:
+            record[field] = field_text(data, field, errors, TEXT_LIMITS.get(field))
+    if not is_sales(record):
+        # Reference is for sales documents only; on bills InvoiceNumber is the
+        # supplier's reference.
+        record["Reference"] = ""
+    theme = record.get("BrandingThemeID")
+    if theme:
+        if theme.lower() not in org.branding_themes:
+            errors.append(msg.BRANDING_THEME_INVALID.format(id=theme))
+        record["BrandingThemeID"] = theme.lower()
+    elif new and org.default_branding_theme() is not None:
+        record["BrandingThemeID"] = org.default_branding_theme()["BrandingThemeID"]
 
 
 def build_document(org, kind, data, ctx, existing=None):
@@ -235,7 +218,7 @@ def build_document(org, kind, data, ctx, existing=None):
     errors = []
     record = copy.deepcopy(existing) if existing else _blank(kind, org, ctx)
     if "Type" in data or existing is None:
-        doc_type = text(data.get("Type")).strip().upper()
+        doc_type = field_text(data, "Type", errors).upper()
         if doc_type not in spec["types"] or (existing and doc_type != existing["Type"]):
             errors.append(spec["type_error"])
             return None, None, errors
@@ -248,21 +231,14 @@ def build_document(org, kind, data, ctx, existing=None):
                 errors.append(msg.DATE_INVALID.format(field=field, value=data[field]))
             else:
                 record[field] = value
-    for field in TEXT_FIELDS:
-        if field in data and data[field] is not None:
-            record[field] = text(data[field])
-    if "SentToContact" in data and data["SentToContact"] is not None:
-        record["SentToContact"] = bool(data["SentToContact"])
-    if data.get("CurrencyCode"):
-        record["CurrencyCode"] = text(data["CurrencyCode"]).upper()
-    if data.get("CurrencyRate") not in (None, ""):
-        try:
-            record["CurrencyRate"] = dec(data["CurrencyRate"])
-        except ValueError:
-            errors.append(msg.NUMBER_INVALID.format(field="CurrencyRate"))
+    _texts(org, data, record, errors, existing is None)
+    sent = data.get("SentToContact")
+    if sent is not None:
+        record["SentToContact"] = is_true(sent) if isinstance(sent, str) else bool(sent)
+    _currency(org, data, record, errors)
     amount_type = record["LineAmountTypes"]
     if data.get("LineAmountTypes"):
-        key = text(data["LineAmountTypes"]).replace(" ", "").lower()
+        key = field_text(data, "LineAmountTypes", errors).replace(" ", "").lower()
         if key not in AMOUNT_TYPES:
             errors.append(
                 msg.LINE_AMOUNT_TYPES_INVALID.format(value=data["LineAmountTypes"])
@@ -270,9 +246,9 @@ def build_document(org, kind, data, ctx, existing=None):
         else:
             amount_type = AMOUNT_TYPES[key]
     if "LineItems" in data and data["LineItems"] is not None:
-        raw_lines = data["LineItems"]
+        raw_lines = data
     elif amount_type != record["LineAmountTypes"]:
-        raw_lines = record["LineItems"]
+        raw_lines = {"LineItems": record["LineItems"]}
     else:
         raw_lines = None
     record["LineAmountTypes"] = amount_type
@@ -291,14 +267,17 @@ def build_document(org, kind, data, ctx, existing=None):
     )
     number_field = spec["number"]
     if number_field in data and data[number_field] is not None:
-        record[number_field] = text(data[number_field]).strip()
-    status = text(data.get("Status")).strip().upper() or record["Status"]
+        record[number_field] = field_text(data, number_field, errors, NUMBER_MAX)
+    status = field_text(data, "Status", errors).upper() or record["Status"]
     errors.extend(_status_errors(org, existing, status))
     record["Status"] = status
     if existing is not None:
         errors.extend(_lock_errors(org, kind, existing, record))
-    if status in ("SUBMITTED", "AUTHORISED") and not record["LineItems"]:
-        errors.append(msg.LINE_ITEMS_REQUIRED)
+    if status in ("SUBMITTED", "AUTHORISED"):
+        if not record["LineItems"]:
+            errors.append(msg.LINE_ITEMS_REQUIRED)
+        elif missing_accounts(record["LineItems"]):
+            errors.append(msg.ACCOUNT_REQUIRED)
     if record["Total"] < 0:
         errors.append(msg.TOTAL_NEGATIVE)
     number = record[number_field]
@@ -406,7 +385,22 @@ def store_document(org, kind, record, pending, ctx, existing=None):
         refresh_credit_note(org, record)
     if bump or "_updated" not in record:
         record["_updated"] = ctx.now
+    if bump:
+        emit_change(org, kind, record, "CREATE" if existing is None else "UPDATE", ctx)
     return record
+
+
+def emit_change(org, kind, record, event_type, ctx):
+    if kind == "invoice":
+        org.emit("INVOICE", record["InvoiceID"], event_type, ctx.now)
+    else:
+        org.emit(
+            "CREDITNOTE",
+            record["CreditNoteID"],
+            event_type,
+            ctx.now,
+            {"Type": record["Type"], "Status": record["Status"]},
+        )
 
 
 def save_document(org, kind, data, ctx, existing=None):

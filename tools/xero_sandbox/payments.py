@@ -1,10 +1,12 @@
 """Payments against invoices and credit note allocations."""
 
+from decimal import Decimal
+
 from . import messages as msg
 from .dates import parse_date
-from .invoices import refresh_credit_note, refresh_invoice
+from .invoices import emit_change, refresh_credit_note, refresh_invoice
 from .money import dec, r2
-from .rules import text
+from .rules import field_text, is_true, text
 from .store import new_id
 
 PAYMENT_TYPES = {"ACCREC": "ACCRECPAYMENT", "ACCPAY": "ACCPAYPAYMENT"}
@@ -28,15 +30,36 @@ def find_invoice(org, ref):
     return None
 
 
-def _find_account(org, data):
-    ref = data.get("Account") if isinstance(data.get("Account"), dict) else {}
-    account_id = text(ref.get("AccountID")).strip().lower()
-    code = text(ref.get("Code") or data.get("Code")).strip()
+def _find_account(org, data, errors):
+    ref = data.get("Account")
+    if ref is not None and not isinstance(ref, dict):
+        errors.append(msg.OBJECT_EXPECTED.format(field="Account"))
+        ref = {}
+    ref = ref or {}
+    account_id = field_text(ref, "AccountID", errors).lower()
+    code = field_text(ref, "Code", errors) or field_text(data, "Code", errors)
     if account_id:
         return org.accounts.get(account_id), True
     if code:
         return org.account_by_code(code), True
     return None, False
+
+
+def _check_account(org, account, given, invoice, errors):
+    if not given:
+        errors.append(msg.PAYMENT_ACCOUNT_REQUIRED)
+    elif account is None:
+        errors.append(msg.PAYMENT_ACCOUNT_INVALID)
+    elif account.get("Status", "ACTIVE") != "ACTIVE":
+        errors.append(msg.PAYMENT_ACCOUNT_ARCHIVED)
+    elif account.get("Type") != "BANK" and not account.get("EnablePaymentsToAccount"):
+        errors.append(msg.PAYMENT_ACCOUNT_TYPE)
+    elif invoice is not None and account.get("CurrencyCode") not in (
+        None,
+        org.base_currency,
+        invoice["CurrencyCode"],
+    ):
+        errors.append(msg.PAYMENT_ACCOUNT_CURRENCY)
 
 
 def _amount(value, errors, message):
@@ -48,6 +71,23 @@ def _amount(value, errors, message):
         errors.append(message)
         return None
     return r2(amount)
+
+
+def _rate(org, data, invoice, errors):
+    """The payment's CurrencyRate: 1 in the base currency, else given or the
+    invoice's own."""
+    if invoice is None or invoice["CurrencyCode"] == org.base_currency:
+        return Decimal(1)
+    if data.get("CurrencyRate") in (None, ""):
+        return invoice["CurrencyRate"]
+    try:
+        rate = dec(data["CurrencyRate"])
+    except ValueError:
+        rate = None
+    if rate is None or rate <= 0:
+        errors.append(msg.CURRENCY_RATE_INVALID)
+        return None
+    return rate
 
 
 def create_payment(org, data, ctx):
@@ -63,21 +103,18 @@ def create_payment(org, data, ctx):
         errors.append(
             msg.INVOICE_NOT_FOUND if inv_ref else msg.PAYMENT_DOCUMENT_REQUIRED
         )
-    account, given = _find_account(org, data)
-    if not given:
-        errors.append(msg.PAYMENT_ACCOUNT_REQUIRED)
-    elif account is None:
-        errors.append(msg.PAYMENT_ACCOUNT_INVALID)
-    elif account.get("Type") != "BANK" and not account.get("EnablePaymentsToAccount"):
-        errors.append(msg.PAYMENT_ACCOUNT_NOT_BANK)
+    account, given = _find_account(org, data, errors)
+    _check_account(org, account, given, invoice, errors)
     amount = _amount(data.get("Amount"), errors, msg.PAYMENT_AMOUNT_INVALID)
+    rate = _rate(org, data, invoice, errors)
     pay_date = ctx.today
     if data.get("Date") not in (None, ""):
         pay_date = parse_date(data["Date"])
         if pay_date is None:
             errors.append(msg.DATE_INVALID.format(field="Date", value=data["Date"]))
-    if text(data.get("Status")).upper() == "DELETED":
+    if field_text(data, "Status", errors).upper() == "DELETED":
         errors.append(msg.INVALID_VALUE.format(field="Status", value="DELETED"))
+    reference = field_text(data, "Reference", errors, 255)
     if invoice is not None:
         if invoice["Status"] != "AUTHORISED":
             errors.append(msg.PAYMENT_NOT_AUTHORISED)
@@ -85,39 +122,50 @@ def create_payment(org, data, ctx):
             errors.append(msg.PAYMENT_EXCEEDS)
     if errors:
         return None, errors
+    bank_amount = amount
+    if account.get("CurrencyCode", org.base_currency) != invoice["CurrencyCode"]:
+        bank_amount = r2(amount / rate)
     payment = {
         "PaymentID": new_id(),
         "_invoice": invoice["InvoiceID"],
         "_account": account["AccountID"],
         "Date": pay_date,
         "Amount": amount,
-        "Reference": text(data.get("Reference")),
+        "BankAmount": bank_amount,
+        "Reference": reference,
         "Status": "AUTHORISED",
         "PaymentType": PAYMENT_TYPES[invoice["Type"]],
-        "IsReconciled": bool(data.get("IsReconciled", False)),
-        "CurrencyRate": invoice["CurrencyRate"],
+        "IsReconciled": is_true(data.get("IsReconciled")),
+        "CurrencyRate": rate,
         "_updated": ctx.now,
         "_created_by": ctx.client_id,
     }
     org.payments[payment["PaymentID"]] = payment
     invoice["_payments"].append(payment["PaymentID"])
+    _touch(org, invoice, ctx)
+    return payment, []
+
+
+def _touch(org, invoice, ctx):
+    """A payment changes its invoice: new amounts, UpdatedDateUTC, an event."""
     refresh_invoice(org, invoice)
     invoice["_updated"] = ctx.now
-    return payment, []
+    emit_change(org, "invoice", invoice, "UPDATE", ctx)
 
 
 def update_payment(org, payment, data, ctx):
     """Xero only lets a payment be deleted (``{"Status": "DELETED"}``)."""
-    status = text(data.get("Status")).strip().upper()
+    errors = []
+    status = field_text(data, "Status", errors).upper()
+    if errors:
+        return None, errors
     if status != "DELETED":
         return None, [msg.PAYMENT_ONLY_DELETE]
     if payment["Status"] == "DELETED":
         return None, [msg.PAYMENT_ALREADY_DELETED]
     payment["Status"] = "DELETED"
     payment["_updated"] = ctx.now
-    invoice = org.invoices[payment["_invoice"]]
-    refresh_invoice(org, invoice)
-    invoice["_updated"] = ctx.now
+    _touch(org, org.invoices[payment["_invoice"]], ctx)
     return payment, []
 
 
@@ -142,6 +190,8 @@ def allocate_credit(org, note, data, ctx):
             errors.append(msg.ALLOCATION_TYPE_MISMATCH)
         if invoice["_contact"] != note["_contact"]:
             errors.append(msg.ALLOCATION_CONTACT_MISMATCH)
+        if invoice["CurrencyCode"] != note["CurrencyCode"]:
+            errors.append(msg.ALLOCATION_CURRENCY_MISMATCH)
         if invoice["Status"] != "AUTHORISED":
             errors.append(msg.ALLOCATION_NOT_AUTHORISED)
         elif amount is not None and amount > invoice["AmountDue"]:
@@ -158,6 +208,7 @@ def allocate_credit(org, note, data, ctx):
     note["_allocations"].append(allocation)
     invoice["_allocations"].append(allocation)
     refresh_credit_note(org, note)
-    refresh_invoice(org, invoice)
-    note["_updated"] = invoice["_updated"] = ctx.now
+    note["_updated"] = ctx.now
+    emit_change(org, "credit_note", note, "UPDATE", ctx)
+    _touch(org, invoice, ctx)
     return allocation, []

@@ -54,6 +54,13 @@ def _account(attr):
     return get
 
 
+def _detail(part, attr):
+    def get(org, record):
+        return (record.get(part) or {}).get(attr)
+
+    return get
+
+
 _COMMON_DOC = {
     "type": _ref("Type"),
     "status": _ref("Status"),
@@ -141,12 +148,47 @@ FIELDS = {
         "taxtype": _ref("TaxType"),
         "bankaccountnumber": _ref("BankAccountNumber"),
         "enablepaymentstoaccount": _ref("EnablePaymentsToAccount"),
+        "bankaccounttype": _ref("BankAccountType"),
+        "currencycode": _ref("CurrencyCode"),
+        "description": _ref("Description"),
+        "systemaccount": _ref("SystemAccount"),
+        "reportingcode": _ref("ReportingCode"),
+        "showinexpenseclaims": _ref("ShowInExpenseClaims"),
         "updateddateutc": _ref("_updated"),
     },
     "TaxRate": {
         "taxtype": _ref("TaxType"),
         "name": _ref("Name"),
         "status": _ref("Status"),
+        "reporttaxtype": _ref("ReportTaxType"),
+        "effectiverate": _ref("EffectiveRate"),
+        "displaytaxrate": _ref("DisplayTaxRate"),
+        "canapplytoassets": _ref("CanApplyToAssets"),
+        "canapplytoequity": _ref("CanApplyToEquity"),
+        "canapplytoexpenses": _ref("CanApplyToExpenses"),
+        "canapplytoliabilities": _ref("CanApplyToLiabilities"),
+        "canapplytorevenue": _ref("CanApplyToRevenue"),
+    },
+    "Currency": {
+        "code": _ref("Code"),
+        "description": _ref("Description"),
+    },
+    "Item": {
+        "itemid": _ref("ItemID"),
+        "code": _ref("Code"),
+        "name": _ref("Name"),
+        "description": _ref("Description"),
+        "purchasedescription": _ref("PurchaseDescription"),
+        "issold": _ref("IsSold"),
+        "ispurchased": _ref("IsPurchased"),
+        "istrackedasinventory": _ref("IsTrackedAsInventory"),
+        "salesdetails.unitprice": _detail("SalesDetails", "UnitPrice"),
+        "salesdetails.accountcode": _detail("SalesDetails", "AccountCode"),
+        "salesdetails.taxtype": _detail("SalesDetails", "TaxType"),
+        "purchasedetails.unitprice": _detail("PurchaseDetails", "UnitPrice"),
+        "purchasedetails.accountcode": _detail("PurchaseDetails", "AccountCode"),
+        "purchasedetails.taxtype": _detail("PurchaseDetails", "TaxType"),
+        "updateddateutc": _ref("_updated"),
     },
 }
 

@@ -3,12 +3,48 @@
 Windows are fixed: they open with the first call and close 60 s / 24 h later,
 measured on the sandbox clock. When limits are disabled the counters still
 run so the ``X-*-Remaining`` headers look real, but nothing is refused.
+
+The daily limit depends on the app's pricing tier (since March 2026): Starter
+1,000 calls per organisation per day, Core 5,000. The Plus and Advanced figures
+are assumptions (Xero publishes them per plan), see README.md.
 """
 
+import copy
 import math
 import threading
 
-REAL_LIMITS = {"minute": 60, "day": 5000, "concurrent": 5, "app_minute": 10000}
+_BASE = {"minute": 60, "concurrent": 5, "app_minute": 10000}
+TIERS = {
+    "starter": {**_BASE, "day": 1000, "connections": 5},
+    "core": {**_BASE, "day": 5000, "connections": 50},
+    "plus": {**_BASE, "day": 10000, "connections": 1000},
+    "advanced": {**_BASE, "day": 20000, "connections": None},
+}
+REAL_LIMITS = TIERS["core"]
+
+
+class LimitsError(ValueError):
+    pass
+
+
+def resolve_limits(limits):
+    """The limits dict for a config value: None/"off", tier name, or dict."""
+    if limits in (None, "off", False):
+        return None
+    if limits == "real":
+        limits = "core"
+    if isinstance(limits, str):
+        if limits.lower() not in TIERS:
+            raise LimitsError(
+                f"unknown rate-limit tier {limits!r}; use one of {sorted(TIERS)}"
+            )
+        return {"tier": limits.lower(), **copy.deepcopy(TIERS[limits.lower()])}
+    if isinstance(limits, dict):
+        tier = str(limits.get("tier") or "core").lower()
+        if tier not in TIERS:
+            raise LimitsError(f"unknown rate-limit tier {tier!r}")
+        return {**TIERS[tier], **limits, "tier": tier}
+    raise LimitsError("rate_limits must be null, a tier name or an object")
 
 
 class _Window:

@@ -4,16 +4,35 @@ import hashlib
 import math
 
 from . import render
-from .dates import parse_datetime
-from .envelope import lookup, not_found, simple_validation_error
+from .dates import has_zone, parse_datetime
+from .envelope import RequestError, lookup, not_found, simple_validation_error
 from .invoices import KINDS
 from .query import apply_order, compile_order, compile_where
 from .reports import executive_summary, parse_report_date
 
 
+def _modified_since(call):
+    """The If-Modified-Since instant; Xero reads a value without a zone as UTC,
+    ``strict_if_modified_since`` refuses it instead."""
+    value = call.req.header("If-Modified-Since")
+    if value is None:
+        return None
+    since = parse_datetime(value)
+    if call.store.config.get("strict_if_modified_since") and (
+        since is None or not has_zone(value)
+    ):
+        raise RequestError(
+            simple_validation_error(
+                f"If-Modified-Since '{value}' must carry a time zone "
+                "(e.g. 2024-01-02T03:04:05+00:00 or an RFC 1123 date)."
+            )
+        )
+    return since
+
+
 def _select(call, records, entity):
     req = call.req
-    since = parse_datetime(req.header("If-Modified-Since"))
+    since = _modified_since(call)
     if since is not None:
         floor = since.replace(microsecond=0)
         records = [r for r in records if r["_updated"].replace(microsecond=0) >= floor]
@@ -39,6 +58,10 @@ def _page(call, records):
         size = min(1000, max(1, int(size or 100)))
     except ValueError:
         size = 100
+    cap = call.store.config.get("page_size_cap")
+    if cap:
+        # The server's page size wins; pagination says which one it used.
+        size = min(size, int(cap))
     start = (page - 1) * size
     count = len(records)
     pagination = {
@@ -203,12 +226,62 @@ def list_accounts(call):
     return call.envelope("Accounts", [render.account_out(a) for a in records])
 
 
-def list_tax_rates(call):
-    records = list(call.org.tax_rates.values())
-    where = compile_where(call.req.arg("where"), "TaxRate")
+def get_account(call):
+    account = lookup(call.org.accounts, call.match["id"])
+    if account is None:
+        return not_found()
+    return call.envelope("Accounts", [render.account_out(account)])
+
+
+def _filter(call, records, entity):
+    """``where`` and ``order`` for lists without If-Modified-Since."""
+    where = compile_where(call.req.arg("where"), entity)
     if where is not None:
         records = [r for r in records if where(call.org, r)]
+    keys = compile_order(call.req.arg("order"), entity)
+    return apply_order(call.org, list(records), keys) if keys else list(records)
+
+
+def list_tax_rates(call):
+    records = list(call.org.tax_rates.values())
+    tax_type = (call.req.arg("TaxType") or "").strip().upper()
+    if tax_type:
+        records = [r for r in records if r["TaxType"] == tax_type]
+    records = _filter(call, records, "TaxRate")
     return call.envelope("TaxRates", [render.tax_rate_out(r) for r in records])
+
+
+def list_currencies(call):
+    records = _filter(call, list(call.org.currencies.values()), "Currency")
+    return call.envelope("Currencies", [render.currency_out(c) for c in records])
+
+
+def list_branding_themes(call):
+    themes = sorted(call.org.branding_themes.values(), key=lambda t: t["SortOrder"])
+    return call.envelope(
+        "BrandingThemes", [render.branding_theme_out(t) for t in themes]
+    )
+
+
+def get_branding_theme(call):
+    theme = lookup(call.org.branding_themes, call.match["id"])
+    if theme is None:
+        return not_found()
+    return call.envelope("BrandingThemes", [render.branding_theme_out(theme)])
+
+
+def list_items(call):
+    records = _select(call, list(call.org.items.values()), "Item")
+    return call.envelope(
+        "Items", [render.item_out(i, call.unitdp) for i in records]
+    )
+
+
+def get_item(call):
+    item = lookup(call.org.items, call.match["id"], "Code")
+    if item is None:
+        return not_found()
+    return call.envelope("Items", [render.item_out(item, call.unitdp)])
 
 
 def get_executive_summary(call):

@@ -2,6 +2,7 @@
 
 from .dates import date_string, ms_date, utc_string
 from .money import ZERO, num, r2
+from .settings import FLAGS
 
 _EMPTY_LISTS = {
     "Payments": [],
@@ -114,7 +115,7 @@ def contact_out(org, contact, today, mode="full"):
     return out
 
 
-def line_out(line, unitdp=2):
+def line_out(line, unitdp=2, org=None):
     out = {}
     _set(out, line, "ItemCode")
     out["Description"] = line["Description"]
@@ -125,11 +126,22 @@ def line_out(line, unitdp=2):
     out["LineAmount"] = num(line["LineAmount"])
     if line.get("AccountCode"):
         out["AccountCode"] = line["AccountCode"]
+    item = org.items.get(line.get("_item")) if org is not None else None
+    if item is not None:
+        out["Item"] = {
+            "ItemID": item["ItemID"],
+            "Name": item["Name"],
+            "Code": item["Code"],
+        }
     out["Tracking"] = list(line.get("Tracking") or [])
     out["Quantity"] = num(line["Quantity"])
     if line.get("DiscountRate") is not None:
         out["DiscountRate"] = num(line["DiscountRate"])
+    if line.get("DiscountAmount") is not None:
+        out["DiscountAmount"] = num(line["DiscountAmount"])
     out["LineItemID"] = line["LineItemID"]
+    if line.get("AccountID"):
+        out["AccountID"] = line["AccountID"]
     out["ValidationErrors"] = []
     return out
 
@@ -204,7 +216,7 @@ def invoice_out(org, inv, mode="full", unitdp=2, today=None):
     out["Status"] = inv["Status"]
     out["LineAmountTypes"] = inv["LineAmountTypes"]
     if mode in ("full", "page"):
-        out["LineItems"] = [line_out(line, unitdp) for line in inv["LineItems"]]
+        out["LineItems"] = [line_out(line, unitdp, org) for line in inv["LineItems"]]
     elif mode == "list":
         out["LineItems"] = []
     out["SubTotal"] = num(inv["SubTotal"])
@@ -255,7 +267,7 @@ def credit_note_out(org, note, mode="full", unitdp=2):
     out["Status"] = note["Status"]
     out["LineAmountTypes"] = note["LineAmountTypes"]
     if mode in ("full", "page"):
-        out["LineItems"] = [line_out(line, unitdp) for line in note["LineItems"]]
+        out["LineItems"] = [line_out(line, unitdp, org) for line in note["LineItems"]]
     elif mode == "list":
         out["LineItems"] = []
     out["SubTotal"] = num(note["SubTotal"])
@@ -296,7 +308,7 @@ def payment_out(org, payment):
     return {
         "PaymentID": payment["PaymentID"],
         "Date": ms_date(payment["Date"]),
-        "BankAmount": num(payment["Amount"]),
+        "BankAmount": num(payment.get("BankAmount", payment["Amount"])),
         "Amount": num(payment["Amount"]),
         "Reference": payment["Reference"],
         "CurrencyRate": num(payment["CurrencyRate"]),
@@ -344,25 +356,61 @@ def account_out(account):
 
 
 def tax_rate_out(rate):
-    percent = num(rate["EffectiveRate"])
-    return {
+    out = {
         "Name": rate["Name"],
         "TaxType": rate["TaxType"],
         "ReportTaxType": rate.get("ReportTaxType", "NONE"),
-        "CanApplyToAssets": True,
-        "CanApplyToEquity": True,
-        "CanApplyToExpenses": True,
-        "CanApplyToLiabilities": True,
-        "CanApplyToRevenue": True,
-        "DisplayTaxRate": percent,
-        "EffectiveRate": percent,
-        "Status": rate.get("Status", "ACTIVE"),
-        "TaxComponents": [
-            {
-                "Name": rate["Name"],
-                "Rate": percent,
-                "IsCompound": False,
-                "IsNonRecoverable": False,
-            }
-        ],
     }
+    for flag in FLAGS:
+        out[flag] = rate.get(flag, True)
+    out["DisplayTaxRate"] = num(rate.get("DisplayTaxRate", rate["EffectiveRate"]))
+    out["EffectiveRate"] = num(rate["EffectiveRate"])
+    out["Status"] = rate.get("Status", "ACTIVE")
+    out["TaxComponents"] = [
+        {
+            "Name": c["Name"],
+            "Rate": num(c["Rate"]),
+            "IsCompound": c["IsCompound"],
+            "IsNonRecoverable": c["IsNonRecoverable"],
+        }
+        for c in rate.get("TaxComponents") or ()
+    ]
+    return out
+
+
+def _details_out(details, unitdp):
+    out = {}
+    if details.get("UnitPrice") is not None:
+        price = details["UnitPrice"] if unitdp == 4 else r2(details["UnitPrice"])
+        out["UnitPrice"] = num(price)
+    _set(out, details, "AccountCode", "TaxType")
+    return out
+
+
+def item_out(item, unitdp=2):
+    out = {"ItemID": item["ItemID"], "Code": item["Code"]}
+    _set(out, item, "Description", "PurchaseDescription")
+    out["UpdatedDateUTC"] = ms_date(item["_updated"])
+    out["PurchaseDetails"] = _details_out(item["PurchaseDetails"], unitdp)
+    out["SalesDetails"] = _details_out(item["SalesDetails"], unitdp)
+    out["Name"] = item["Name"]
+    out["IsTrackedAsInventory"] = False
+    out["IsSold"] = item["IsSold"]
+    out["IsPurchased"] = item["IsPurchased"]
+    return out
+
+
+def currency_out(currency):
+    return {"Code": currency["Code"], "Description": currency["Description"]}
+
+
+def branding_theme_out(theme):
+    out = {
+        "BrandingThemeID": theme["BrandingThemeID"],
+        "Name": theme["Name"],
+        "Type": theme["Type"],
+        "SortOrder": theme["SortOrder"],
+        "CreatedDateUTC": ms_date(theme["CreatedDateUTC"]),
+    }
+    _set(out, theme, "LogoUrl")
+    return out

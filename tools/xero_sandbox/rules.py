@@ -49,6 +49,8 @@ ADDRESS_FIELDS = {
 }
 PHONE_TYPES = ("DEFAULT", "DDI", "FAX", "MOBILE", "OFFICE")
 PHONE_FIELDS = {"PhoneNumber": 50, "PhoneAreaCode": 10, "PhoneCountryCode": 20}
+PERSON_FIELDS = {"FirstName": 255, "LastName": 255, "EmailAddress": 255}
+MAX_CONTACT_PERSONS = 5
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -74,6 +76,38 @@ def text(value):
     return str(value)
 
 
+def is_true(value):
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def field_text(data, field, errors, limit=None):
+    """The text of ``data[field]``: numbers become text (as Xero's JSON reader
+    does), objects and lists are refused; values over ``limit`` are refused,
+    never cut."""
+    value = data.get(field)
+    if isinstance(value, (dict, list)):
+        errors.append(msg.TEXT_EXPECTED.format(field=field))
+        return ""
+    value = text(value).strip()
+    if limit and len(value) > limit:
+        errors.append(msg.TOO_LONG.format(field=field, max=limit))
+    return value
+
+
+def field_list(data, field, errors):
+    """``data[field]`` as a list of objects; anything else is a validation error."""
+    value = data.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(msg.LIST_EXPECTED.format(field=field))
+        return []
+    if not all(isinstance(item, dict) for item in value):
+        errors.append(msg.OBJECT_EXPECTED.format(field=field))
+        return [item for item in value if isinstance(item, dict)]
+    return value
+
+
 def blank_contact(contact_id):
     return {
         "ContactID": contact_id,
@@ -90,10 +124,8 @@ def blank_contact(contact_id):
 def _merge_slots(current, incoming, key, allowed, fields, errors):
     slots = {item[key]: dict(item) for item in current}
     order = [item[key] for item in current]
-    for item in incoming or []:
-        if not isinstance(item, dict):
-            continue
-        kind = text(item.get(key)).upper() or allowed[0]
+    for item in incoming:
+        kind = field_text(item, key, errors).upper() or allowed[0]
         if kind not in allowed:
             errors.append(msg.INVALID_VALUE.format(field=key, value=item.get(key)))
             continue
@@ -102,27 +134,28 @@ def _merge_slots(current, incoming, key, allowed, fields, errors):
             order.append(kind)
         for field, limit in fields.items():
             if field in item:
-                value = text(item[field])
-                if limit and len(value) > limit:
-                    errors.append(msg.TOO_LONG.format(field=field, max=limit))
-                slot[field] = value
+                slot[field] = field_text(item, field, errors, limit)
     return [slots[k] for k in order]
 
 
 def _persons(incoming, errors):
+    if len(incoming) > MAX_CONTACT_PERSONS:
+        errors.append(msg.CONTACT_PERSONS_MAX.format(max=MAX_CONTACT_PERSONS))
     persons = []
-    for item in incoming or []:
-        if not isinstance(item, dict):
-            continue
-        email = text(item.get("EmailAddress")).strip()
+    for item in incoming:
+        email = field_text(item, "EmailAddress", errors, PERSON_FIELDS["EmailAddress"])
         if email and not EMAIL_RE.match(email):
             errors.append(msg.EMAIL_INVALID)
         persons.append(
             {
-                "FirstName": text(item.get("FirstName")),
-                "LastName": text(item.get("LastName")),
+                "FirstName": field_text(
+                    item, "FirstName", errors, PERSON_FIELDS["FirstName"]
+                ),
+                "LastName": field_text(
+                    item, "LastName", errors, PERSON_FIELDS["LastName"]
+                ),
                 "EmailAddress": email,
-                "IncludeInEmails": bool(item.get("IncludeInEmails", False)),
+                "IncludeInEmails": is_true(item.get("IncludeInEmails")),
             }
         )
     return persons
@@ -137,23 +170,20 @@ def build_contact(org, data, existing=None):
     record = copy.deepcopy(existing) if existing else blank_contact(new_id())
     for field, limit in CONTACT_TEXT.items():
         if field in data:
-            value = text(data[field]).strip()
-            if limit and len(value) > limit:
-                errors.append(msg.TOO_LONG.format(field=field, max=limit))
-            record[field] = value
+            record[field] = field_text(data, field, errors, limit)
     for field, allowed in CONTACT_ENUMS.items():
-        value = text(data.get(field)).strip().upper()
+        value = field_text(data, field, errors).upper()
         if value:
             if value not in allowed:
                 errors.append(msg.INVALID_VALUE.format(field=field, value=value))
             record[field] = value
     if data.get("DefaultCurrency"):
-        value = text(data["DefaultCurrency"]).strip().upper()
+        value = field_text(data, "DefaultCurrency", errors).upper()
         if not CURRENCY_RE.match(value):
             errors.append(msg.CURRENCY_INVALID.format(value=value))
         record["DefaultCurrency"] = value
     if "ContactStatus" in data and data["ContactStatus"] not in (None, ""):
-        status = text(data["ContactStatus"]).strip().upper()
+        status = field_text(data, "ContactStatus", errors).upper()
         if status not in CONTACT_STATUSES:
             errors.append(msg.CONTACT_STATUS_INVALID.format(value=status))
         else:
@@ -161,7 +191,7 @@ def build_contact(org, data, existing=None):
     if "Addresses" in data:
         record["Addresses"] = _merge_slots(
             record["Addresses"],
-            data["Addresses"],
+            field_list(data, "Addresses", errors),
             "AddressType",
             ADDRESS_TYPES,
             ADDRESS_FIELDS,
@@ -170,16 +200,21 @@ def build_contact(org, data, existing=None):
     if "Phones" in data:
         record["Phones"] = _merge_slots(
             record["Phones"],
-            data["Phones"],
+            field_list(data, "Phones", errors),
             "PhoneType",
             PHONE_TYPES,
             PHONE_FIELDS,
             errors,
         )
     if "ContactPersons" in data:
-        record["ContactPersons"] = _persons(data["ContactPersons"], errors)
-    if isinstance(data.get("PaymentTerms"), dict):
-        record["PaymentTerms"] = copy.deepcopy(data["PaymentTerms"])
+        record["ContactPersons"] = _persons(
+            field_list(data, "ContactPersons", errors), errors
+        )
+    terms = data.get("PaymentTerms")
+    if isinstance(terms, dict):
+        record["PaymentTerms"] = copy.deepcopy(terms)
+    elif terms is not None:
+        errors.append(msg.OBJECT_EXPECTED.format(field="PaymentTerms"))
     if not record.get("Name"):
         errors.append(msg.CONTACT_NAME_EMPTY)
     email = record.get("EmailAddress") or ""
@@ -205,6 +240,12 @@ def store_contact(org, record, ctx, existing=None):
     org.contacts[record["ContactID"]] = record
     if record["ContactStatus"] == "ACTIVE":
         org.active_names[record["Name"].lower()] = record["ContactID"]
+    org.emit(
+        "CONTACT",
+        record["ContactID"],
+        "CREATE" if existing is None else "UPDATE",
+        ctx.now,
+    )
     return record
 
 

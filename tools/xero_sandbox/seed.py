@@ -2,17 +2,15 @@
 
 import hashlib
 import uuid
-from decimal import Decimal
 
+from . import settings
 from .dates import parse_datetime
 from .invoices import KINDS, build_document, store_document
-from .money import dec
+from .items import save_item
 from .payments import allocate_credit, create_payment, find_invoice, update_payment
 from .rules import Ctx, build_contact, store_contact, text
+from .settings import SEED_NS
 from .store import Org, new_id
-
-# Ids the loader derives itself are stable for the same seed.
-SEED_NS = uuid.UUID("0b7d3f5e-1f55-4d2b-8c51-3a7b8e0f6c21")
 
 COUNTRY_DEFAULTS = {
     "NZ": ("NZ", "NZD", "NEWZEALANDSTANDARDTIME", 15),
@@ -34,6 +32,9 @@ ORG_SETTINGS = {
     "Users",
     "TaxRates",
     "Accounts",
+    "Items",
+    "Currencies",
+    "BrandingThemes",
     "ReportSeed",
 }
 
@@ -42,35 +43,6 @@ class SeedError(ValueError):
     def __init__(self, errors):
         super().__init__("; ".join(errors))
         self.errors = errors
-
-
-def default_tax_rates(percent, tax="GST"):
-    rate = Decimal(percent)
-    return [
-        ("OUTPUT", f"{percent}% {tax} on Income", rate, "OUTPUT"),
-        ("OUTPUT2", f"{percent}% {tax} on Income", rate, "OUTPUT"),
-        ("INPUT", f"{percent}% {tax} on Expenses", rate, "INPUT"),
-        ("INPUT2", f"{percent}% {tax} on Expenses", rate, "INPUT"),
-        ("NONE", f"No {tax}", Decimal(0), "NONE"),
-        ("EXEMPTOUTPUT", f"{tax} Exempt Income", Decimal(0), "EXEMPTOUTPUT"),
-        ("EXEMPTINPUT", f"{tax} Exempt Expenses", Decimal(0), "EXEMPTINPUT"),
-        ("ZERORATED", "Zero Rated", Decimal(0), "NONE"),
-    ]
-
-
-DEFAULT_ACCOUNTS = [
-    ("090", "Business Bank Account", "BANK", "ASSET", "NONE"),
-    ("091", "Business Savings Account", "BANK", "ASSET", "NONE"),
-    ("200", "Sales", "REVENUE", "REVENUE", "OUTPUT"),
-    ("260", "Other Revenue", "REVENUE", "REVENUE", "OUTPUT"),
-    ("310", "Cost of Goods Sold", "DIRECTCOSTS", "EXPENSE", "INPUT"),
-    ("400", "Advertising", "OVERHEADS", "EXPENSE", "INPUT"),
-    ("429", "General Expenses", "OVERHEADS", "EXPENSE", "INPUT"),
-    ("610", "Accounts Receivable", "CURRENT", "ASSET", "NONE"),
-    ("800", "Accounts Payable", "CURRLIAB", "LIABILITY", "NONE"),
-    ("820", "GST", "CURRLIAB", "LIABILITY", "NONE"),
-]
-SYSTEM_ACCOUNTS = {"610": "DEBTORS", "800": "CREDITORS", "820": "GST"}
 
 
 def short_code(org_id):
@@ -136,88 +108,6 @@ def _set_updated(record, data):
         record["_updated"] = stamp
 
 
-def _tax_rates(org, data):
-    percent = COUNTRY_DEFAULTS.get(org.info["CountryCode"], COUNTRY_DEFAULTS["NZ"])[3]
-    if not org.tax_rates:
-        label = "VAT" if org.info["CountryCode"] == "GB" else "GST"
-        for tax_type, name, rate, report in default_tax_rates(percent, label):
-            org.tax_rates[tax_type] = {
-                "TaxType": tax_type,
-                "Name": name,
-                "EffectiveRate": rate,
-                "ReportTaxType": report,
-                "Status": "ACTIVE",
-            }
-    for item in data.get("TaxRates") or []:
-        tax_type = text(item.get("TaxType")).upper()
-        rate = item.get(
-            "EffectiveRate", item.get("Rate", item.get("DisplayTaxRate", 0))
-        )
-        org.tax_rates[tax_type] = {
-            "TaxType": tax_type,
-            "Name": text(item.get("Name")) or tax_type,
-            "EffectiveRate": dec(rate, Decimal(0)),
-            "ReportTaxType": text(item.get("ReportTaxType")) or "NONE",
-            "Status": text(item.get("Status")) or "ACTIVE",
-        }
-
-
-def _accounts(org, data, now):
-    if not org.accounts:
-        for code, name, acc_type, acc_class, tax in DEFAULT_ACCOUNTS:
-            _add_account(
-                org,
-                {
-                    "Code": code,
-                    "Name": name,
-                    "Type": acc_type,
-                    "Class": acc_class,
-                    "TaxType": tax,
-                },
-                now,
-            )
-    for item in data.get("Accounts") or []:
-        existing = org.account_by_code(item.get("Code"))
-        merged = {**(existing or {}), **item}
-        if existing:
-            merged["AccountID"] = existing["AccountID"]
-            del org.accounts[existing["AccountID"]]
-        _add_account(org, merged, now)
-
-
-def _add_account(org, item, now):
-    account_id = text(item.get("AccountID")).lower() or str(
-        uuid.uuid5(SEED_NS, f"{org.id}/account/{item.get('Code')}")
-    )
-    acc_type = text(item.get("Type")) or "REVENUE"
-    account = {
-        "AccountID": account_id,
-        "Code": text(item.get("Code")),
-        "Name": text(item.get("Name")) or text(item.get("Code")),
-        "Status": text(item.get("Status")) or "ACTIVE",
-        "Type": acc_type,
-        "TaxType": text(item.get("TaxType")) or "NONE",
-        "Class": text(item.get("Class"))
-        or ("ASSET" if acc_type == "BANK" else "REVENUE"),
-        "EnablePaymentsToAccount": bool(item.get("EnablePaymentsToAccount", False)),
-        "ShowInExpenseClaims": False,
-        "ReportingCode": "",
-        "HasAttachments": False,
-        "AddToWatchlist": False,
-        "_updated": now,
-    }
-    if acc_type == "BANK":
-        account["BankAccountType"] = "BANK"
-        digits = int(hashlib.sha256(account_id.encode()).hexdigest()[:8], 16) % 10**7
-        account["BankAccountNumber"] = text(item.get("BankAccountNumber")) or (
-            f"12-3456-{digits:07d}-00"
-        )
-        account["CurrencyCode"] = org.info["BaseCurrency"]
-    if account["Code"] in SYSTEM_ACCOUNTS:
-        account["SystemAccount"] = SYSTEM_ACCOUNTS[account["Code"]]
-    org.accounts[account_id] = account
-
-
 def _rekey(table, record, id_field, wanted):
     wanted = text(wanted).strip().lower()
     if not wanted or wanted == record[id_field] or wanted in table:
@@ -246,7 +136,10 @@ class Loader:
             )
         for key, value in (seed.get("config") or {}).items():
             if key == "rate_limits":
-                store.set_rate_limits(value)
+                try:
+                    store.set_rate_limits(value)
+                except ValueError as exc:
+                    self.fail("config", [str(exc)])
             else:
                 store.config[key] = value
         for app in seed.get("apps") or []:
@@ -316,8 +209,7 @@ class Loader:
         org_id = text(data.get("OrganisationID")).strip().lower()
         org = store.orgs.get(org_id)
         if org is None:
-            org = Org(org_info(data, self.now))
-            store.orgs[org.id] = org
+            org = store.add_org(Org(org_info(data, self.now)))
             org.report_seed = int(hashlib.sha256(org.id.encode()).hexdigest()[:6], 16)
         _update_info(org.info, data)
         org.invoice_prefix = data.get("InvoicePrefix", org.invoice_prefix)
@@ -328,9 +220,16 @@ class Loader:
         )
         if "ReportSeed" in data:
             org.report_seed = int(data["ReportSeed"])
-        _tax_rates(org, data)
-        _accounts(org, data, self.now)
+        try:
+            percent = COUNTRY_DEFAULTS.get(org.info["CountryCode"], ("", "", "", 15))[3]
+            settings.load_tax_rates(org, data, percent)
+            settings.load_accounts(org, data, self.now)
+            settings.load_currencies(org, data)
+            settings.load_branding_themes(org, data, self.now)
+        except ValueError as exc:
+            self.fail(f"organisation {org.name!r}", [str(exc)])
         result = {"OrganisationID": org.id, "Name": org.name}
+        result["Items"] = [self.item(org, i) for i in data.get("Items") or []]
         for item in data.get("Users") or []:
             user_id = text(item.get("UserID")).lower() or new_id()
             org.users[user_id] = {
@@ -357,6 +256,18 @@ class Loader:
     def ctx(self, data):
         stamp = parse_datetime(data.get("UpdatedDateUTC")) or self.now
         return Ctx(stamp, None, 4)
+
+    def item(self, org, data):
+        given = text(data.get("ItemID")).strip().lower()
+        existing = org.items.get(given) if given else org.item_by_code(data.get("Code"))
+        ctx = self.ctx(data)
+        item, errors = save_item(org, data, ctx, existing)
+        if errors:
+            self.fail(f"item {data.get('Code')!r}", errors)
+            return None
+        _rekey(org.items, item, "ItemID", given)
+        _set_updated(item, data)
+        return item["ItemID"]
 
     def contact(self, org, data):
         given = text(data.get("ContactID")).strip().lower()

@@ -13,7 +13,7 @@ from . import accounting, control, identity, oauth, tokens
 from .dates import iso_utc
 from .demo import load_demo
 from .envelope import NOT_FOUND, simple_validation_error
-from .faults import fault_response, rewrite_body
+from .faults import fault_response, rewrite_body, rewrite_ids
 from .seed import load_seed
 from .store import Store
 from .wire import Request, Response, json_response, problem, text_response
@@ -43,6 +43,7 @@ class SandboxServer:
         self.httpd.sandbox = self
         self.host = host
         self.port = self.httpd.server_address[1]
+        self.store.webhooks.base_url = self.url
         self._thread = None
 
     @property
@@ -67,6 +68,7 @@ class SandboxServer:
             return self._load(seed, demo)
 
     def start(self):
+        self.store.webhooks.start()
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="xero-sandbox", daemon=True
         )
@@ -74,9 +76,14 @@ class SandboxServer:
         return self
 
     def serve_forever(self):
-        self.httpd.serve_forever()
+        self.store.webhooks.start()
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.store.webhooks.stop()
 
     def stop(self):
+        self.store.webhooks.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -123,6 +130,10 @@ class SandboxServer:
                 traceback.print_exc()
         entry["status"] = None if resp.drop else resp.status
         entry["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+        if entry.get("endpoint") and not resp.drop:
+            entry["bytes"] = len(resp.body)
+            with store.lock:
+                store.egress[entry["tenant"]] += len(resp.body)
         if resp.status == 429:
             entry["problem"] = resp.header("X-Rate-Limit-Problem")
         elif fault:
@@ -163,6 +174,8 @@ class SandboxServer:
             resp.drop = True
         if kind == "body":
             resp = rewrite_body(resp, fault)
+        elif kind == "wrong_id":
+            resp = rewrite_ids(resp, fault)
         return resp
 
     def _route(self, req, path, entry, before=0.0, after=0.0):
@@ -314,6 +327,12 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "XeroSandbox/1.0"
     # Idle keep-alive connections are closed after this many seconds.
     timeout = 60
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle and
+        # the client's delayed ACK hold every keep-alive answer back ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self):
         self._serve()

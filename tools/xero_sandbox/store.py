@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from .dates import Clock
 from .faults import FaultQueue
-from .ratelimit import REAL_LIMITS, RateLimiter
+from .ratelimit import RateLimiter, resolve_limits
+from .webhooks import Webhooks
 
 DEFAULT_CONFIG = {
     "rate_limits": None,
@@ -24,6 +25,15 @@ DEFAULT_CONFIG = {
     # prefix is taken off.
     "max_url_length": 2071,
     "max_body_bytes": 3_500_000,
+    # Paged lists return at most this many records per page whatever pageSize
+    # asks (pagination still tells the truth); None: Xero's own 1000.
+    "page_size_cap": None,
+    # Refuse an If-Modified-Since without a time zone (Xero reads it as UTC).
+    "strict_if_modified_since": False,
+    "webhook_batch_seconds": 1.0,
+    # Seconds before each retry of a failed delivery; about 24 h in all, as Xero.
+    "webhook_retry_delays": [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800],
+    "webhook_timeout": 5.0,
 }
 
 LOG_LIMIT = 100_000
@@ -46,6 +56,12 @@ class Org:
         self.users = {}
         self.tax_rates = {}
         self.accounts = {}
+        self.items = {}
+        # code -> {"Code", "Description", "_rate"}; the base currency first
+        self.currencies = {}
+        self.branding_themes = {}
+        # called with every change Xero would send a webhook event for
+        self.listener = None
         self.invoice_prefix = "INV-"
         self.invoice_seq = 0
         self.credit_note_prefix = "CN-"
@@ -69,21 +85,52 @@ class Org:
     def default_tax(self, sales):
         return self.default_sales_tax if sales else self.default_purchases_tax
 
+    @property
+    def base_currency(self):
+        return self.info.get("BaseCurrency", "NZD")
+
     def account_by_code(self, code):
-        code = str(code or "").strip()
+        code = _key(code)
+        if not code:
+            return None
         for account in self.accounts.values():
-            if account.get("Code") == code:
+            if account.get("Code", "").lower() == code:
                 return account
         return None
 
+    def item_by_code(self, code):
+        code = _key(code)
+        if not code:
+            return None
+        for item in self.items.values():
+            if item["Code"].lower() == code:
+                return item
+        return None
+
     def contact_by_number(self, number):
-        number = (number or "").strip().lower()
+        number = _key(number)
         if not number:
             return None
         for contact in self.contacts.values():
             if (contact.get("ContactNumber") or "").lower() == number:
                 return contact
         return None
+
+    def default_branding_theme(self):
+        themes = sorted(self.branding_themes.values(), key=lambda t: t["SortOrder"])
+        return themes[0] if themes else None
+
+    def emit(self, category, resource_id, event_type, when, data=None):
+        """Report a change a webhook would announce (CONTACT, INVOICE, CREDITNOTE)."""
+        if self.listener is not None:
+            self.listener(self, category, resource_id, event_type, when, data)
+
+
+def _key(value):
+    """Lower-cased text of a lookup value (numbers allowed, containers not)."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return ""
+    return str(value).strip().lower()
 
 
 class Store:
@@ -93,6 +140,7 @@ class Store:
         self.faults = FaultQueue()
         self.config = copy.deepcopy(DEFAULT_CONFIG)
         self.limiter = RateLimiter(self.clock)
+        self.webhooks = Webhooks(self)
         self.set_rate_limits(rate_limits)
         self.reset()
 
@@ -112,18 +160,23 @@ class Store:
             self.log = []
             self.seq = 0
             self.stats = defaultdict(lambda: defaultdict(int))
+            # bytes of accounting answers sent per organisation
+            self.egress = defaultdict(int)
             self.faults.clear()
             self.limiter.reset()
+            self.webhooks.reset()
 
     def set_rate_limits(self, limits):
-        if limits == "real":
-            limits = dict(REAL_LIMITS)
-        elif limits in ("off", False):
-            limits = None
-        elif isinstance(limits, dict):
-            limits = {**REAL_LIMITS, **limits}
+        """``None``/"off", a tier name ("starter", "core", "plus", "advanced";
+        "real" is "core") or a dict of limits over the core tier's."""
+        limits = resolve_limits(limits)
         self.config["rate_limits"] = limits
         self.limiter.configure(limits)
+
+    def add_org(self, org):
+        org.listener = self.webhooks.record
+        self.orgs[org.id] = org
+        return org
 
     # people and apps
 

@@ -2,11 +2,14 @@
 
 from . import messages as msg
 from . import render
+from .currencies import CODES
 from .dates import ms_date, parse_date
 from .envelope import ZERO_GUID, lookup, not_found, validation_error
 from .invoices import KINDS, save_document
+from .items import save_item
 from .payments import allocate_credit, create_payment, update_payment
-from .rules import save_contact, text
+from .rules import field_text, save_contact, text
+from .settings import enable_currency
 from .wire import BadJson, json_response
 
 _ECHO_DATES = (
@@ -68,7 +71,8 @@ def _batch(call, key, id_field, flag, apply_one, render_one):
     results = []
     for element in _elements(body, key):
         if not isinstance(element, dict):
-            element = {}
+            results.append(({}, None, [msg.OBJECT_EXPECTED.format(field=key)]))
+            continue
         record, errors = apply_one(element)
         results.append((element, record, errors))
     failed = [r for r in results if r[2]]
@@ -267,4 +271,68 @@ def post_payment(call):
         "HasValidationErrors",
         lambda element: update_payment(org, payment, element, call.ctx),
         lambda record: render.payment_out(org, record),
+    )
+
+
+def _item_writer(call, mode, path_item=None):
+    org = call.org
+
+    def apply_one(element):
+        if path_item is not None:
+            return save_item(org, element, call.ctx, path_item)
+        given = text(element.get("ItemID")).strip().lower()
+        if mode == "create":
+            if given in org.items:
+                return None, [
+                    msg.RECORD_EXISTS.format(entity="item", field="ItemID", id=given)
+                ]
+            return save_item(org, element, call.ctx)
+        if given:
+            existing = org.items.get(given)
+            if existing is None:
+                return None, [msg.ITEM_NOT_FOUND]
+            return save_item(org, element, call.ctx, existing)
+        existing = org.item_by_code(element.get("Code"))
+        return save_item(org, element, call.ctx, existing)
+
+    return _batch(
+        call,
+        "Items",
+        "ItemID",
+        "HasValidationErrors",
+        apply_one,
+        lambda item: render.item_out(item, call.unitdp),
+    )
+
+
+def put_items(call):
+    return _item_writer(call, "create")
+
+
+def post_items(call):
+    return _item_writer(call, "upsert")
+
+
+def post_item(call):
+    item = lookup(call.org.items, call.match["id"], "Code")
+    if item is None:
+        return not_found()
+    return _item_writer(call, "update", item)
+
+
+def put_currency(call):
+    """Enable a currency in the organisation (Xero answers with the currency)."""
+    org = call.org
+
+    def apply_one(element):
+        errors = []
+        code = field_text(element, "Code", errors).upper()
+        if errors:
+            return None, errors
+        if code not in CODES:
+            return None, [msg.CURRENCY_UNKNOWN.format(code=code)]
+        return enable_currency(org, {"Code": code}), []
+
+    return _batch(
+        call, "Currencies", None, "HasValidationErrors", apply_one, render.currency_out
     )

@@ -37,6 +37,13 @@ def demo(server):
 
 
 @pytest.fixture
+def practice(demo):
+    """A xero-python client of the demo app connected to the demo organisations."""
+    token = demo.connect(user="demo@example.com", client_id="sandbox-client-id")
+    return demo.client(token, client_id="sandbox-client-id", secret="sandbox-client-secret")
+
+
+@pytest.fixture
 def browser():
     with requests.Session() as session:
         yield session

@@ -30,7 +30,12 @@ def test_seed_returns_created_ids_and_reports_errors(sb):
                             "Status": "PAID",
                             "Date": "2024-01-05",
                             "LineItems": [
-                                {"Description": "x", "Quantity": 1, "UnitAmount": 10}
+                                {
+                                    "Description": "x",
+                                    "Quantity": 1,
+                                    "UnitAmount": 10,
+                                    "AccountCode": "200",
+                                }
                             ],
                         }
                     ],
@@ -219,7 +224,7 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def test_command_line_server_with_demo_and_real_limits(tmp_path):
+def test_command_line_server_with_demo_and_starter_limits(tmp_path):
     port = _free_port()
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"apps": [{"client_id": "cli", "client_secret": "x"}]}))
@@ -251,6 +256,8 @@ def test_command_line_server_with_demo_and_real_limits(tmp_path):
         assert {a["client_id"] for a in info["apps"]} == {"sandbox-client-id", "cli"}
         config = requests.get(f"{url}/_sandbox/config").json()
         assert config["rate_limits"]["minute"] == 60
+        assert config["rate_limits"]["tier"] == "starter"
+        assert config["rate_limits"]["day"] == 1000
     finally:
         proc.terminate()
         proc.wait(timeout=10)

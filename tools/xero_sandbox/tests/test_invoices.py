@@ -388,7 +388,7 @@ def test_bad_tax_type_and_account_code(acme):
     ).invoices
     assert result[0].has_errors is True and result[0].status_attribute_string == "ERROR"
     assert (
-        "The TaxType code 'BOGUS' does not exist"
+        "The TaxType code BOGUS does not exist"
         in result[0].validation_errors[0].message
     )
     assert result[1].validation_errors[0].message == (

@@ -70,6 +70,13 @@ def ids(demo):
         ],
         "credit": _call(demo, token, "GET", "CreditNotes").json()["CreditNotes"][0],
         "user": _call(demo, token, "GET", "Users").json()["Users"][0]["UserID"],
+        "account": _call(demo, token, "GET", "Accounts").json()["Accounts"][0][
+            "AccountID"
+        ],
+        "item": _call(demo, token, "GET", "Items").json()["Items"][0]["ItemID"],
+        "theme": _call(demo, token, "GET", "BrandingThemes").json()["BrandingThemes"][0][
+            "BrandingThemeID"
+        ],
     }
 
 
@@ -80,7 +87,16 @@ def test_read_endpoints_match_the_spec(openapi_spec, demo, ids):
         "Users",
         f"Users/{ids['user']}",
         "Accounts",
+        'Accounts?where=Type=="BANK"&order=Name',
+        f"Accounts/{ids['account']}",
         "TaxRates",
+        'TaxRates?where=Status=="ACTIVE"',
+        "Currencies",
+        "BrandingThemes",
+        f"BrandingThemes/{ids['theme']}",
+        "Items",
+        "Items?unitdp=4",
+        f"Items/{ids['item']}",
         "Contacts",
         "Contacts?page=1&pageSize=5",
         "Contacts?summaryOnly=true",
@@ -150,9 +166,39 @@ def test_write_endpoints_match_the_spec(openapi_spec, demo, ids):
                         "Contact": {"ContactID": invoice["Contact"]["ContactID"]},
                         "Status": "AUTHORISED",
                         "LineItems": [
-                            {"Description": "c", "Quantity": 1, "UnitAmount": 2}
+                            {
+                                "Description": "c",
+                                "Quantity": 1,
+                                "UnitAmount": 2,
+                                "AccountCode": "200",
+                            }
                         ],
                     }
+                ]
+            },
+        ),
+    ]
+    item = {
+        "Code": "SPEC",
+        "Name": "Spec item",
+        "SalesDetails": {"UnitPrice": 5, "AccountCode": "200", "TaxType": "OUTPUT2"},
+    }
+    writes += [
+        ("PUT", "Items", {"Items": [item]}),
+        ("POST", "Items", {"Items": [{**item, "Description": "changed"}]}),
+        ("POST", f"Items/{ids['item']}", {"Items": [{"Name": "Renamed"}]}),
+        ("PUT", "Currencies", {"Code": "EUR", "Description": "Euro"}),
+        (
+            "PUT",
+            "Payments",
+            {
+                "Payments": [
+                    {
+                        "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+                        "Account": {"Code": "090"},
+                        "Amount": amount,
+                    }
+                    for amount in (1, 2)
                 ]
             },
         ),
@@ -261,7 +307,14 @@ def test_xero_python_deserialises_every_endpoint(demo, ids):
                     "Type": "ACCRECCREDIT",
                     "Status": "AUTHORISED",
                     "Contact": {"ContactID": open_invoice["Contact"]["ContactID"]},
-                    "LineItems": [{"Description": "c", "Quantity": 1, "UnitAmount": 5}],
+                    "LineItems": [
+                        {
+                            "Description": "c",
+                            "Quantity": 1,
+                            "UnitAmount": 5,
+                            "AccountCode": "200",
+                        }
+                    ],
                 }
             ]
         },

@@ -128,3 +128,49 @@ def test_sdk_default_retries_sleep_through_429_on_get(sb):
     assert time.monotonic() - started >= 1
     statuses = [e["status"] for e in sb.ctl("GET", "requests")]
     assert statuses[-2:] == [429, 200]
+
+
+@pytest.mark.parametrize(
+    ("tier", "day"), [("starter", 1000), ("core", 5000), ("plus", 10000), ("advanced", 20000)]
+)
+def test_tiers_set_the_daily_limit(sb, acme, tier, day):
+    config = sb.ctl("POST", "config", {"rate_limits": tier})
+    assert config["rate_limits"]["tier"] == tier and config["rate_limits"]["day"] == day
+    headers = _headers(acme)
+    assert headers["X-DayLimit-Remaining"] == str(day - 1)
+    assert headers["X-MinLimit-Remaining"] == "59"
+    assert headers["X-AppMinLimit-Remaining"] == "9999"
+
+
+def test_starter_refuses_the_thousand_and_first_call_of_the_day(sb, acme):
+    sb.ctl("POST", "config", {"rate_limits": "starter"})
+    _headers(acme)
+    # 998 more calls, spread over the day, without making them.
+    sb.server.store.limiter._day[ORG_A].count = 999
+    assert _headers(acme)["X-DayLimit-Remaining"] == "0"
+    sb.advance(61)
+    with pytest.raises(RateLimitException) as exc:
+        acme.accounting.get_contacts(ORG_A)
+    assert exc.value.rate_limit == "day"
+
+
+def test_a_dict_of_limits_builds_on_a_tier(sb):
+    config = sb.ctl("POST", "config", {"rate_limits": {"tier": "starter", "minute": 10}})
+    assert config["rate_limits"] == {
+        "tier": "starter", "minute": 10, "day": 1000, "concurrent": 5,
+        "app_minute": 10000, "connections": 5,
+    }
+    resp = sb.http.post(f"{sb.url}/_sandbox/config", json={"rate_limits": "gold"})
+    assert resp.status_code == 400 and "gold" in resp.json()["error"]
+
+
+def test_stats_report_bytes_sent_per_organisation(sb, acme):
+    sb.ctl("DELETE", "requests")
+    sizes = []
+    for tenant in (ORG_A, ORG_A, ORG_B):
+        acme.accounting.get_contacts(tenant)
+        sizes.append(int(acme.api_client.last_response.getheader("Content-Length")))
+    stats = sb.ctl("GET", "stats")
+    assert stats["egress_bytes"] == {ORG_A: sizes[0] + sizes[1], ORG_B: sizes[2]}
+    assert sb.ctl("GET", "requests")[-1]["bytes"] == sizes[2]
+
