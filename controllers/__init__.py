@@ -1,1 +1,2 @@
+from . import access_log
 from . import main
