@@ -1,1 +1,3 @@
+from . import access_log
 from . import main
+from . import client_secret

@@ -20,6 +20,7 @@ from ..xero_core.errors import XeroError
 _logger = logging.getLogger(__name__)
 
 SESSION_KEY = "xero_oauth_pending"
+TICKETS_KEY = "xero_oauth_tickets"
 MAX_PENDING = 5  # logins started but not finished, per browser session
 
 
@@ -150,7 +151,7 @@ class XeroOAuthController(http.Controller):
         event = _latest_event(connections)
         just_granted = orgs.filtered(lambda o: o.auth_event_id == event) or orgs
         ticket_payload = {"a": authorization.id, "c": company.id, "p": payload["p"],
-                          "r": payload["r"], "u": env.uid}
+                          "r": payload["r"], "u": env.uid, "t": secrets.token_urlsafe(16)}
         if payload["p"] == "practice":
             current = env["xero.connection"].sudo()._for_company(company)
             if current.organisation_id in orgs:  # Reconnect: keep the chosen one
@@ -159,6 +160,9 @@ class XeroOAuthController(http.Controller):
                 return self._finish(ticket_payload, orgs)
         elif len(just_granted) == 1:
             return self._finish(ticket_payload, just_granted)
+        # The organisation page's ticket is good for one choice.
+        tickets = list(request.session.get(TICKETS_KEY) or [])[-(MAX_PENDING - 1):]
+        request.session[TICKETS_KEY] = [*tickets, ticket_payload["t"]]
         return request.render("xero_connector.oauth_pick_organisation", {
             "organisations": orgs,
             "preselected": just_granted[:1],
@@ -172,6 +176,13 @@ class XeroOAuthController(http.Controller):
     def choose(self, ticket=None, organisation_id=None, **kw):
         self._require_manager()
         payload = self._unpack("xero_connector.oauth_pick", ticket)
+        tickets = list(request.session.get(TICKETS_KEY) or [])
+        if payload.get("t") not in tickets:
+            # Used already (or issued to another browser session).
+            _logger.warning("Xero OAuth: organisation ticket used twice")
+            raise Forbidden()
+        tickets.remove(payload["t"])
+        request.session[TICKETS_KEY] = tickets
         org = request.env["xero.organisation"].sudo().browse(_record_id(organisation_id)).exists()
         if not org or org.authorization_id.id != payload["a"]:
             raise Forbidden()

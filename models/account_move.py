@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .xero_access import check_record_read, check_record_write
+
 SYNCED_TYPES = ("out_invoice", "out_refund")
 
 
@@ -77,10 +79,13 @@ class AccountMove(models.Model):
         self.sudo().xero_invoice_ids._xero_retry()
 
     def action_xero_retry(self):
+        """Whoever may edit the invoice may send it to Xero again."""
+        check_record_write(self)
         self._xero_retry()
         return True
 
     def action_xero_open(self):
+        check_record_read(self)
         self.ensure_one()
         url = self.xero_binding_id.xero_url
         if not url:

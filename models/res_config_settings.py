@@ -1,15 +1,22 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
+
+from .xero_access import MANAGER_GROUP, check_company, check_manager
 
 SECRET_PARAM = "xero_connector.client_secret"
+# Entered on a page of its own: a settings field would carry the secret in
+# clear through RPC, whose arguments Odoo logs at debug level.
+SECRET_URL = "/xero/settings/client-secret"
+# Settings only a Xero Manager may change.
+MANAGER_SETTINGS = ("xero_client_id", "xero_broad_scopes", "xero_scope_invoices",
+                    "xero_scope_reports", "xero_log_retention_days")
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     xero_client_id = fields.Char("Xero client id", config_parameter="xero_connector.client_id")
-    # The secret is never sent back to the browser: a blank field keeps it.
-    xero_client_secret_new = fields.Char("Xero client secret")
+    # The secret is never sent back to the browser, only whether one is stored.
     xero_client_secret_set = fields.Boolean(compute="_compute_xero_client_secret_set")
     xero_broad_scopes = fields.Boolean(
         "Use broad scopes (Xero apps created before 2 March 2026)",
@@ -61,29 +68,41 @@ class ResConfigSettings(models.TransientModel):
         res.update(xero_scope_invoices=choices["invoices"], xero_scope_reports=choices["reports"])
         return res
 
+    def _is_xero_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _xero_settings_changed(self):
+        current = self.default_get(list(MANAGER_SETTINGS))
+        return [name for name in MANAGER_SETTINGS
+                if (self[name] or False) != (current.get(name) or False)]
+
     def set_values(self):
+        if not self._is_xero_manager() and self._xero_settings_changed():
+            raise AccessError(_("Only a Xero Manager can change the Xero settings."))
         res = super().set_values()
-        param = self.env["ir.config_parameter"].sudo().set_param
-        if self.env.user.has_group("xero_connector.group_xero_manager"):
+        if self._is_xero_manager():
+            param = self.env["ir.config_parameter"].sudo().set_param
             param("xero_connector.scope_invoices", str(bool(self.xero_scope_invoices)))
             param("xero_connector.scope_reports", str(bool(self.xero_scope_reports)))
-        if self.xero_client_secret_new and self.env.user.has_group(
-            "xero_connector.group_xero_manager"
-        ):
-            self.env["ir.config_parameter"].sudo().set_param(
-                SECRET_PARAM, self.xero_client_secret_new.strip()
-            )
-            self.xero_client_secret_new = False
         return res
+
+    def _check_xero_manager(self):
+        check_manager(self)
+        check_company(self.env, self.company_id)
 
     def action_xero_connect(self):
         """Save the settings, then go to Xero's consent screen."""
+        self._check_xero_manager()
         self.set_values()
-        if not self.env.user.has_group("xero_connector.group_xero_manager"):
-            raise UserError(_("Only Xero Managers can connect to Xero."))
         return self.env["xero.authorization"]._xero_login_action("practice", self.company_id)
 
+    def action_xero_set_client_secret(self):
+        """The page where the client secret is entered (see SECRET_URL)."""
+        self._check_xero_manager()
+        return {"type": "ir.actions.act_url", "url": SECRET_URL, "target": "self"}
+
     def action_xero_open_connection(self):
+        self._check_xero_manager()
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -7,6 +7,7 @@ from ..xero_core.contact_mapping import (
     split_person_name,
     text,
 )
+from .xero_access import check_record_read, check_record_write
 
 # Partner fields whose change must reach Xero (see xero_core.contact_mapping).
 SYNCED_FIELDS = frozenset({
@@ -212,7 +213,8 @@ class ResPartner(models.Model):
 
     def unlink(self):
         # Deleting a partner never deletes anything in Xero: the Xero contact
-        # goes back to the "to review" list.
+        # goes back to the "to review" list (for whoever may delete it).
+        self.check_access("unlink")
         self.env["xero.contact"].sudo().with_context(active_test=False).search(
             [("odoo_id", "in", self.ids)]).action_unlink_partner()
         return super().unlink()
@@ -221,6 +223,7 @@ class ResPartner(models.Model):
 
     def action_open_xero_contact(self):
         """The partner's Xero link (open in Xero, unlink)."""
+        check_record_read(self)
         self.ensure_one()
         bindings = self.commercial_partner_id.xero_contact_ids
         action = {
@@ -236,8 +239,8 @@ class ResPartner(models.Model):
 
     def _xero_binding_or_raise(self):
         """The binding, for someone allowed to edit this partner."""
+        check_record_write(self)
         self.ensure_one()
-        self.check_access("write")
         if not self.xero_binding_id:
             raise UserError(_("%s is not linked to Xero in this company.", self.display_name))
         return self.xero_binding_id.sudo()

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..xero_core import organisation_mapping as om
 from ..xero_core.contact_mapping import text
+from .xero_access import check_manager, check_record_write
 
 # Import keys (xero_core.organisation_mapping) copied as they are.
 IMPORT_SIMPLE = {
@@ -161,6 +162,7 @@ class ResPartner(models.Model):
 
     def action_xero_client_connect(self):
         """The Connect to Xero dialog: organisations already reached, or a login."""
+        check_manager(self, "read")
         self.ensure_one()
         if not self.is_company:
             raise UserError(_("Only a company can be linked to a Xero organisation."))
@@ -170,25 +172,32 @@ class ResPartner(models.Model):
         return wizard._action_open()
 
     def action_xero_client_reconnect(self):
+        check_manager(self, "read")
         link = self._xero_client_link_or_raise()
+        check_manager(link)
         return self._xero_client_oauth_action(link.company_id)
 
     def action_xero_client_refresh(self):
+        """Whoever may edit the client may read its organisation from Xero."""
+        check_record_write(self)
         self._xero_client_link_or_raise()._refresh_safely()
         return True
 
     def action_xero_client_disconnect(self):
+        check_manager(self, "read")
         self._xero_client_link_or_raise().action_disconnect()
         return True
 
     def action_xero_client_import(self):
         """Import button next to one field (its key in the context)."""
+        check_record_write(self)
         key = self.env.context.get("xero_field")
         if key not in om.IMPORT_KEYS:
             raise UserError(_("Unknown Xero field to import: %s", key))
         return self._xero_client_import([key])
 
     def action_xero_client_import_all(self):
+        check_record_write(self)
         return self._xero_client_import(list(om.IMPORT_KEYS))
 
     # === IMPORT ===

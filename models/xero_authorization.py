@@ -13,6 +13,7 @@ from ..xero_core.client import XeroClient
 from ..xero_core.endpoints import XeroEndpoints
 from ..xero_core.errors import XeroAuthError, XeroError
 from ..xero_core.ratelimit import MinuteLimiter
+from .xero_access import check_manager
 
 _logger = logging.getLogger(__name__)
 
@@ -322,6 +323,7 @@ class XeroAuthorization(models.Model):
     def action_revoke(self):
         """Revoke the token at Xero: every organisation of this login loses
         access (Xero removes the login's connections)."""
+        check_manager(self)
         for auth in self.sudo():
             client_id, client_secret = self._xero_app_credentials()
             if auth.refresh_token and auth.state == "active":

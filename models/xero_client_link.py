@@ -10,6 +10,7 @@ from ..xero_core.errors import (
     XeroForbidden,
     XeroRateLimited,
 )
+from .xero_access import check_manager, check_record_write
 
 _logger = logging.getLogger(__name__)
 
@@ -61,7 +62,9 @@ class XeroClientLink(models.Model):
     xero_login = fields.Char(related="organisation_id.authorization_id.name", string="Xero login")
     state = fields.Selection(
         [("connected", "Connected"), ("expired", "Expired"), ("unreachable", "Unreachable")],
-        compute="_compute_state",
+        # As the system: whoever sees the client reads the state, never the
+        # authorisation's tokens.
+        compute="_compute_state", compute_sudo=True,
     )
     linked_by_id = fields.Many2one("res.users", "Linked by", readonly=True)
     linked_at = fields.Datetime(readonly=True)
@@ -170,7 +173,8 @@ class XeroClientLink(models.Model):
             link.write(vals)
         else:
             link = self.create(dict(vals, partner_id=partner.id, company_id=company.id))
-        partner.message_post(
+        # A note, not a message: it needs no sender address.
+        partner._message_log(
             body=_(
                 "Linked to the Xero organisation %(org)s by %(user)s.",
                 org=organisation.name,
@@ -182,8 +186,9 @@ class XeroClientLink(models.Model):
     def action_disconnect(self):
         """Remove the links only: the authorisation, the organisation record
         and the practice connection stay, so it can be picked again."""
+        check_manager(self)
         for link in self:
-            link.partner_id.message_post(
+            link.partner_id._message_log(
                 body=_(
                     "Unlinked from the Xero organisation %(org)s by %(user)s.",
                     org=link.organisation_id.name,
@@ -436,5 +441,6 @@ class XeroClientLinkUser(models.Model):
 
     def action_import_contact(self):
         """Create (or update) the client's child contact for this user."""
+        check_record_write(self.partner_id, self)
         self.ensure_one()
         return self.partner_id._xero_client_import_user(self)

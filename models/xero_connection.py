@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 
 from ..xero_core.endpoints import contact_link
 from ..xero_core.errors import XeroAuthError, XeroError, XeroRateLimited
+from .xero_access import check_manager
 
 _logger = logging.getLogger(__name__)
 
@@ -63,14 +64,18 @@ class XeroConnection(models.Model):
         ],
         # Not stored: marking a login expired (in a transaction of its own)
         # must not have to update this row, which a running job may hold.
-        compute="_compute_state",
+        # Computed as the system: employees who see a partner's Xero tab read
+        # the state, though the authorisation (its tokens) is not theirs.
+        compute="_compute_state", compute_sudo=True,
     )
     paused_until = fields.Datetime(
         readonly=True, help="Xero's rate limit was reached: syncing resumes then."
     )
     pause_reason = fields.Char(readonly=True)
+    # Scheduled actions are the administrators' (ir.cron): others, Xero
+    # Managers included, read the connection without them.
     cron_ids = fields.Many2many("ir.cron", string="Scheduled actions", readonly=True,
-                                copy=False)
+                                copy=False, groups="base.group_system")
 
     # Contacts (two-way) settings
     auto_push = fields.Boolean("Auto-push Odoo changes", default=True)
@@ -276,6 +281,7 @@ class XeroConnection(models.Model):
 
     def action_connect(self):
         """Start Xero's consent screen for this company (also Reconnect)."""
+        check_manager(self)
         self.ensure_one()
         return self.env["xero.authorization"]._xero_login_action("practice", self.company_id)
 
@@ -283,13 +289,16 @@ class XeroConnection(models.Model):
 
     def action_disconnect(self):
         """Soft disconnect: stop syncing, keep every link for Reconnect."""
+        check_manager(self)
         self.write({"sync_enabled": False})
-        self.message_post(body=_("Disconnected from Xero by %s; links are kept.",
-                                 self.env.user.name))
+        # A note, not a message: it needs no sender address.
+        message = _("Disconnected from Xero by %s; links are kept.", self.env.user.name)
+        self._message_log_batch(dict.fromkeys(self.ids, message))
         return True
 
     def action_resume(self):
         """Undo a soft disconnect while the authorisation is still valid."""
+        check_manager(self)
         for conn in self:
             if conn.authorization_id.state != "active":
                 return conn.action_connect()
@@ -298,6 +307,7 @@ class XeroConnection(models.Model):
 
     def action_revoke(self):
         """Hard disconnect (after the confirmation in the view)."""
+        check_manager(self)
         for conn in self:
             org = conn.organisation_id
             auth = org.authorization_id
@@ -310,16 +320,18 @@ class XeroConnection(models.Model):
             if auth:
                 auth.action_revoke()
             conn.write({"sync_enabled": False})
-            conn.message_post(body=_("Xero access revoked by %s.", self.env.user.name))
+            conn._message_log(body=_("Xero access revoked by %s.", self.env.user.name))
         return True
 
     def action_open_in_xero(self):
+        check_manager(self, "read")
         self.ensure_one()
         return {"type": "ir.actions.act_url", "target": "new",
                 "url": f"https://go.xero.com/organisationlogin/default.aspx?shortcode="
                        f"{self.short_code or ''}"}
 
     def action_refresh_organisation(self):
+        check_manager(self)
         self._check_usable()
         try:
             self.organisation_id._refresh_details()

@@ -452,8 +452,8 @@ class XeroConnection(models.Model):
 
     # === BUTTONS ===
 
-    def action_refresh_contacts(self, include_archived=False):
-        """Refresh from Xero (the Sync with Xero screen)."""
+    def _refresh_contacts(self, include_archived=False):
+        """Refresh from Xero (the Sync with Xero screen's buttons)."""
         self.ensure_one()
         self._check_usable()
         start = time.monotonic()

@@ -8,6 +8,7 @@ from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
 from ..xero_core.dates import parse_datetime, to_naive_utc
 from ..xero_core.endpoints import contact_link
+from .xero_access import check_manager, check_record_write
 
 _logger = logging.getLogger(__name__)
 
@@ -236,12 +237,25 @@ class XeroContact(models.Model):
 
     def action_unlink_partner(self):
         """Remove the link only; nothing is deleted in Odoo or in Xero."""
+        check_manager(self)
         for binding in self:
             binding.diff_ids.unlink()
             binding.write({"odoo_id": False, "state": "review", "snapshot": None,
                            "need_push": False, "error_message": False})
             binding._ledger_relink()
         return True
+
+    def _check_contact_editor(self):
+        """Contact-level actions (push, pull, ignore, retry, refresh): on
+        linked contacts, whoever may edit their partners; otherwise a Xero
+        Manager."""
+        if self.env.su:
+            return
+        self.check_access("read")
+        if self and all(binding.odoo_id for binding in self):
+            check_record_write(self.odoo_id, self)
+        else:
+            check_manager(self)
 
     # === ADDRESS RESOLUTION ===
 

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
+from .xero_access import check_record_write
 
 SIDES = [
     (xdiff.ODOO, "Changed in Odoo"),
@@ -35,8 +36,9 @@ class XeroContactDiff(models.Model):
 
     def _checked(self):
         """Whoever may edit the partners may settle their differences; the
-        bindings' bookkeeping itself is done as the system."""
-        self.partner_id.check_access("write")
+        bindings' bookkeeping itself is done as the system. The differences
+        must be of the user's companies (a partner may be shared)."""
+        check_record_write(self.partner_id, self)
         return self.sudo()
 
     def _by_binding(self):

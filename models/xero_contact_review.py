@@ -3,6 +3,8 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from .xero_access import check_manager, check_record_read
+
 # More than this many contacts to import go to the background job, so a
 # browser request never runs for minutes.
 IMPORT_INLINE_LIMIT = 2000
@@ -15,6 +17,7 @@ class XeroContact(models.Model):
 
     def action_import(self):
         """Create partners from these Xero contacts and link them."""
+        check_manager(self)
         todo = self.filtered(lambda b: b.state != "linked")
         for connection in todo.backend_id:
             connection._check_usable()
@@ -30,21 +33,25 @@ class XeroContact(models.Model):
 
     def action_link(self):
         """Link each line to its chosen (or suggested) partner."""
+        check_manager(self)
         for binding in self:
             binding._link(binding.link_partner_id, binding.merge_from or "none")
         return self._reload()
 
     def action_ignore(self):
+        check_manager(self)
         self.filtered(lambda b: b.state == "review").write(
             {"state": "ignored", "sync_action": False})
         return self._reload()
 
     def action_stop_ignoring(self):
+        check_manager(self)
         self.filtered(lambda b: b.state == "ignored").write({"state": "review"})
         return self._reload()
 
     def action_sync(self):
         """Apply the action chosen on each selected line."""
+        check_manager(self)
         if not any(self.mapped("sync_action")):
             raise UserError(_("Choose an action (Import, Link or Ignore) on the lines first."))
         self.filtered(lambda b: b.sync_action == "ignore").action_ignore()
@@ -52,23 +59,29 @@ class XeroContact(models.Model):
         return self.filtered(lambda b: b.sync_action == "import").action_import()
 
     def action_open_partner(self):
+        check_record_read(self)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "res.partner",
                 "res_id": self.odoo_id.id, "view_mode": "form"}
 
     def action_open_in_xero(self):
+        check_record_read(self)
         self.ensure_one()
         if not self.xero_url:
             raise UserError(_("This contact has no Xero link yet."))
         return {"type": "ir.actions.act_url", "url": self.xero_url, "target": "new"}
 
     # === BULK (whole connection) ===
+    # List-header buttons: the web client sends the selected lines (none for
+    # display="always"); they act on the current company's connection.
 
     @api.model
     def _connection(self):
-        return self.env["xero.connection"]._for_current_company()
+        """The current company's connection, for a Xero Manager of it."""
+        connection = self.env["xero.connection"]._for_current_company()
+        check_manager(connection)
+        return connection
 
-    @api.model
     def action_import_all_unmatched(self):
         connection = self._connection()
         unmatched = self.search([("backend_id", "=", connection.id), ("state", "=", "review"),
@@ -80,7 +93,7 @@ class XeroContact(models.Model):
         return unmatched.action_import()
 
     @api.model
-    def action_link_by_score(self, min_score):
+    def _link_by_score(self, min_score):
         """Link every line whose suggestion scores at least ``min_score``;
         ambiguous suggestions are never linked automatically."""
         connection = self._connection()
@@ -106,7 +119,6 @@ class XeroContact(models.Model):
             message += " " + _("%s could not be linked: see the note on their line.", skipped)
         return connection._notify(message, reload=True, kind="warning" if skipped else "success")
 
-    @api.model
     def action_ignore_suppliers(self):
         connection = self._connection()
         suppliers = self.search([("backend_id", "=", connection.id), ("state", "=", "review"),
@@ -114,21 +126,20 @@ class XeroContact(models.Model):
         suppliers.action_ignore()
         return connection._notify(_("%s supplier(s) ignored.", len(suppliers)), reload=True)
 
-    @api.model
     def action_refresh(self):
-        return self._connection().action_refresh_contacts()
+        return self._connection()._refresh_contacts()
 
-    @api.model
     def action_refresh_with_archived(self):
         """Also list contacts archived in Xero (see the "Archived in Xero" filter)."""
-        return self._connection().action_refresh_contacts(include_archived=True)
+        return self._connection()._refresh_contacts(include_archived=True)
 
     @api.model
-    def action_open_sync_screen(self):
-        """Menu entry: the screen for the current company's connection."""
+    def _open_sync_screen(self):
+        """Menu entry (a server action): the screen for the current
+        company's connection."""
         connection = self._connection()
         if not connection.contacts_synced_at and connection.state == "connected":
-            connection.action_refresh_contacts()
+            connection._refresh_contacts()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "xero_connector.action_xero_contact_review")
         action["domain"] = [("backend_id", "=", connection.id)]

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..xero_core import ledger
 from ..xero_core.endpoints import contact_link, credit_note_link, invoice_link
+from .xero_access import check_record_read, check_record_write
 
 XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Submitted"),
                  ("AUTHORISED", "Authorised"), ("PAID", "Paid"), ("VOIDED", "Voided"),
@@ -99,12 +100,14 @@ class XeroLedgerInvoice(models.Model):
 
     def action_toggle_pin(self):
         """Pins are personal: each user sees their own."""
+        check_record_read(self)
         for line in self:
             command = "unlink" if self.env.user in line.pinned_user_ids else "link"
             line.sudo().pinned_user_ids = [(3 if command == "unlink" else 4, self.env.uid)]
         return True
 
     def action_open_in_xero(self):
+        check_record_read(self)
         self.ensure_one()
         if not self.xero_url:
             raise UserError(_("The Xero organisation's short code is unknown; refresh the "
@@ -190,14 +193,17 @@ class ResPartner(models.Model):
         return action
 
     def action_xero_ledger(self):
+        check_record_read(self)
         return self._action_xero_ledger("open")
 
     def action_xero_ledger_paid(self):
         """The invoices the Total paid box adds up (part-paid ones too)."""
+        check_record_read(self)
         return self._action_xero_ledger_total(_("Total paid"), [("amount_paid", ">", 0)])
 
     def action_xero_ledger_unpaid(self):
         """The invoices the Total unpaid box adds up."""
+        check_record_read(self)
         return self._action_xero_ledger_total(_("Total unpaid"), [("amount_due", ">", 0)])
 
     def _action_xero_ledger_total(self, title, domain):
@@ -207,8 +213,9 @@ class ResPartner(models.Model):
         return action
 
     def action_xero_ledger_refresh(self):
-        """Pull this customer's invoices from Xero now."""
-        self.check_access("read")
+        """Pull this customer's invoices from Xero now (whoever may edit the
+        customer may update what Odoo knows of it)."""
+        check_record_write(self)
         binding = self.commercial_partner_id.xero_binding_id.sudo()
         if not binding:
             raise UserError(_("%s is not linked to Xero.", self.display_name))
@@ -217,6 +224,7 @@ class ResPartner(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_xero_view_contact(self):
+        check_record_read(self)
         binding = self.commercial_partner_id.xero_binding_id
         url = binding and contact_link(binding.backend_id.short_code, binding.external_id)
         if not url:

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .xero_access import check_manager
+
 
 class XeroSyncLog(models.Model):
     """Every sync operation, so an admin can see what is queued, running,
@@ -95,6 +97,7 @@ class XeroSyncLog(models.Model):
         return log
 
     def action_open_record(self):
+        check_manager(self, "read")
         self.ensure_one()
         if not self.res_model or not self.res_id:
             raise UserError(_("This entry is not about a single record."))
@@ -107,6 +110,7 @@ class XeroSyncLog(models.Model):
 
     def action_retry(self):
         """Queue the failed operations again on their records."""
+        check_manager(self)
         failed = self.filtered(lambda log: log.state == "failed" and log.res_model)
         for log in failed:
             record = self.env[log.res_model].browse(log.res_id).exists()

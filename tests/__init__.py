@@ -11,3 +11,6 @@ from . import test_client_link_browser
 from . import test_faults
 from . import test_faults_processes
 from . import test_ui_browser
+from . import test_access_rpc
+from . import test_security_routes
+from . import test_view_buttons

@@ -346,7 +346,9 @@ class TestClientLink(XeroCase):
         partner.with_context(xero_field="vat").action_xero_client_import()
         self.assertEqual(self.client.vat, "111-222-333")
         partner.action_xero_client_refresh()  # reading Xero is allowed
-        wizard = self.wizard(self.other.with_user(user)).with_user(user)
+        with self.assertRaises(AccessError):
+            self.other.with_user(user).action_xero_client_connect()
+        wizard = self.wizard(self.other).with_user(user)
         with self.assertRaises(AccessError):
             self.pick(wizard, self.org_b).action_link()
         with self.assertRaises(AccessError):

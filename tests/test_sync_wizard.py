@@ -74,7 +74,7 @@ class TestSyncWizard(XeroCase):
     def test_archived_contacts_only_when_asked(self):
         self.refresh()
         self.assertFalse(self.line("Old Customer"))
-        self.run_job(self.conn, "action_refresh_contacts", True)
+        self.run_job(self.conn, "_refresh_contacts", True)
         archived = self.line("Old Customer")
         self.assertEqual((archived.xero_status, archived.active), ("ARCHIVED", False))
         arch = self.env.ref("xero_connector.xero_contact_view_search").arch
@@ -211,7 +211,7 @@ class TestSyncWizard(XeroCase):
         self.assertEqual((line.match_partner_id, other.match_partner_id), (northwind, bayside))
         # Someone links the suggested partner to another Xero contact first.
         self.line("Smith & Sons")._link(northwind)
-        action = self.Binding.action_link_by_score(90)
+        action = self.Binding._link_by_score(90)
         self.assertEqual(line.state, "review")
         self.assertIn("already linked", line.import_note)
         self.assertEqual((other.state, other.odoo_id), ("linked", bayside))
@@ -249,7 +249,7 @@ class TestSyncWizard(XeroCase):
         self.refresh()
         self.assertTrue(self.line("Smith & Sons").match_ambiguous)
         with self.job_env() as env:
-            env["xero.contact"].action_link_by_score(80)
+            env["xero.contact"]._link_by_score(80)
         self.assertEqual(self.line("Northwind Traders").odoo_id, northwind)
         self.assertEqual(self.line("Smith & Sons").state, "review", "ambiguous: not linked")
         with self.job_env() as env:
@@ -414,7 +414,7 @@ class TestSyncWizard(XeroCase):
         self.assertEqual(self.Binding.search_count([("backend_id", "=", self.conn.id)]), 2504)
 
     def test_importing_an_archived_contact_keeps_it_in_sync(self):
-        self.run_job(self.conn, "action_refresh_contacts", True)
+        self.run_job(self.conn, "_refresh_contacts", True)
         line = self.line("Old Customer")
         self.assertFalse(line.active)
         self.run_job(line, "action_import")

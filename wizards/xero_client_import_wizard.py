@@ -1,5 +1,7 @@
 from odoo import _, fields, models
 
+from ..models.xero_access import check_record_write
+
 
 class XeroClientImportWizard(models.TransientModel):
     """Confirm an import from a client's Xero organisation that would
@@ -48,7 +50,12 @@ class XeroClientImportWizard(models.TransientModel):
     def _keys(self):
         return [k for k in (self.keys or "").split(",") if k]
 
+    def _check_editor(self):
+        """Whoever may edit the client (and the contact to update)."""
+        check_record_write(self.partner_id | self.contact_id, self)
+
     def action_overwrite(self):
+        self._check_editor()
         self.ensure_one()
         if self.link_user_id:
             return self.partner_id._xero_client_import_user(self.link_user_id, confirmed=True)
@@ -56,6 +63,7 @@ class XeroClientImportWizard(models.TransientModel):
 
     def action_fill_empty(self):
         """Import only the fields that would not overwrite anything."""
+        self._check_editor()
         self.ensure_one()
         keep = set(self.line_ids.mapped("key"))
         keys = [k for k in self._keys() if k not in keep]

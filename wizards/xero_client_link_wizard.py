@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.xero_access import check_company, check_manager
+
 
 class XeroClientLinkWizard(models.TransientModel):
     """Connect to Xero on a client: pick an organisation an existing login
@@ -78,6 +80,12 @@ class XeroClientLinkWizard(models.TransientModel):
             "target": "new",
         }
 
+    def _check_manager(self):
+        """A Xero Manager of the wizard's company, who may see the client."""
+        check_manager(self)
+        check_company(self.env, self.company_id)
+        self.partner_id.check_access("read")
+
     def action_link(self):
         return self._link(confirm=False)
 
@@ -85,8 +93,9 @@ class XeroClientLinkWizard(models.TransientModel):
         return self._link(confirm=True)
 
     def _link(self, confirm):
+        self._check_manager()
         self.ensure_one()
-        if not self.line_id:
+        if not self.line_id or self.line_id.wizard_id != self:
             raise UserError(_("Choose a Xero organisation in the list first."))
         link = self.env["xero.client.link"]._link(
             self.partner_id, self.organisation_id, confirm=confirm
@@ -96,6 +105,7 @@ class XeroClientLinkWizard(models.TransientModel):
 
     def action_connect_another(self):
         """Log in to Xero: back on this client with the new organisation."""
+        self._check_manager()
         self.ensure_one()
         return self.partner_id._xero_client_oauth_action(self.company_id)
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.xero_access import check_manager
+
 
 class XeroLinkScoreWizard(models.TransientModel):
     _name = "xero.link.score.wizard"
@@ -8,4 +10,5 @@ class XeroLinkScoreWizard(models.TransientModel):
     min_score = fields.Float("Minimum score (%)", default=90.0, required=True)
 
     def action_link(self):
-        return self.env["xero.contact"].action_link_by_score(self.min_score)
+        check_manager(self)
+        return self.env["xero.contact"]._link_by_score(self.min_score)
