@@ -34,6 +34,8 @@ def base_seed():
         "allow_any_localhost_redirect": True,
         "organisations": [
             {"OrganisationID": PRACTICE, "Name": "Practice Ltd", "CountryCode": "NZ",
+             # The generic item invoice lines fall back to (Settings: generic item code).
+             "Items": [{"Code": "ODOO-ITEM", "Name": "Sold from Odoo", "IsSold": True}],
              "Contacts": [
                  _contact("Bayside Club", FirstName="Bob", LastName="Partridge",
                           EmailAddress="bob@bayside.example",
