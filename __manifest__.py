@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/xero_ledger_views.xml",
         "views/account_move_views.xml",
+        "views/product_template_views.xml",
         "views/xero_templates.xml",
         "views/res_config_settings_views.xml",
         "views/xero_menus.xml",

@@ -43,7 +43,7 @@ def first_refresh(bench, org, report):
         connection = bench.connection(env, org)
         client = connection._xero_client(sleep=waits)
         with profiled(bench.profile_dir, f"refresh-{org.key}"), measured() as m:
-            stats = connection._sync_contacts_from_xero(client=client)
+            stats = connection._run_job("pull_contacts", client=client)
     log = summarise_calls(bench.sandbox.log(), org.tenant)
     org.phases["refresh"] = m.seconds
     org.waits["refresh"] = waits.seconds
@@ -70,8 +70,9 @@ def _warm_up(bench, org):
         env = _env(cr)
         connection = bench.connection(env, org)
         bindings = review_bindings(env, connection)[:50]
-        resolver = env["xero.contact"]._address_resolver()
-        rows = [connection._partner_vals(b.xero_values or {}, resolver) for b in bindings]
+        resolver = env["res.partner"]._xero_address_resolver()
+        rows = [env["res.partner"]._xero_partner_vals(b.xero_values or {}, resolver)
+                for b in bindings]
         _create_partners(env, rows)
         cr.rollback()
 
@@ -97,15 +98,15 @@ def _create_partners(env, rows):
 
 
 @contextmanager
-def _batch_probe(connection, batches_seen):
+def _batch_probe(env, batches_seen):
     """Record queries and records of each import batch."""
-    cls = type(connection)
+    cls = type(env["xero.contact.importer"])
     own = "_import_batch" in cls.__dict__
     original = cls._import_batch
 
-    def probe(self, bindings, *args, **kwargs):
+    def probe(self, connection, bindings, *args, **kwargs):
         before = sql_queries()
-        result = original(self, bindings, *args, **kwargs)
+        result = original(self, connection, bindings, *args, **kwargs)
         batches_seen.append({"records": len(bindings), "queries": sql_queries() - before})
         return result
 
@@ -143,15 +144,14 @@ def _import_with_baseline(bench, org, seen):
     baseline_records = 0
     with bench.reg.cursor() as base_cr, job_env(bench.reg) as env:
         base_env = _env(base_cr)
-        base_connection = bench.connection(base_env, org)
-        resolver = base_env["xero.contact"]._address_resolver()
+        resolver = base_env["res.partner"]._xero_address_resolver()
         connection = bench.connection(env, org)
         with measured() as m:
             bindings = review_bindings(env, connection)
         imported.add(m, 0)
         for number, start in enumerate(range(0, len(bindings), IMPORT_BATCH)):
             chunk = bindings[start:start + IMPORT_BATCH]
-            rows = [base_connection._partner_vals(b.xero_values or {}, resolver)
+            rows = [base_env["res.partner"]._xero_partner_vals(b.xero_values or {}, resolver)
                     for b in chunk.with_env(base_env)]
             base_env.flush_all()
             for side in ("import", "baseline") if number % 2 else ("baseline", "import"):
@@ -161,8 +161,9 @@ def _import_with_baseline(bench, org, seen):
                     baseline.add(m, len(rows))
                     baseline_records += len(rows) + sum(1 for _v, p, _n in rows if p)
                 else:
-                    with _batch_probe(connection, seen), measured() as m:
-                        done = connection._import_contacts(chunk, batch_size=IMPORT_BATCH)
+                    with _batch_probe(env, seen), measured() as m:
+                        done = env["xero.contact.importer"]._import(
+                            connection, chunk, batch_size=IMPORT_BATCH)
                     imported.add(m, done)
         base_cr.rollback()
     return imported, baseline, baseline_records
@@ -189,7 +190,7 @@ def bulk_import(bench, org, report):
     if not report:
         with job_env(bench.reg) as env, measured() as m:
             connection = bench.connection(env, org)
-            connection._import_contacts(review_bindings(env, connection),
+            env["xero.contact.importer"]._import(connection, review_bindings(env, connection),
                                         batch_size=IMPORT_BATCH)
         org.phases["import"] = m.seconds
         return
@@ -228,7 +229,7 @@ def incremental_refresh(bench, org, changes):
         connection = bench.connection(env, org)
         bench.sandbox.clear_log()
         with measured() as idle:
-            idle_stats = connection._sync_contacts_from_xero(client=connection._xero_client())
+            idle_stats = connection._run_job("pull_contacts", client=connection._xero_client())
         idle_log = summarise_calls(bench.sandbox.log(), org.tenant)
     bench.add(ratio_figure(
         "api.incremental_0", "API: incremental refresh, 0 changes", idle_log["calls"], 1,
@@ -243,7 +244,7 @@ def incremental_refresh(bench, org, changes):
     with job_env(bench.reg) as env:
         connection = bench.connection(env, org)
         with measured() as busy:
-            stats = connection._sync_contacts_from_xero(client=connection._xero_client())
+            stats = connection._run_job("pull_contacts", client=connection._xero_client())
     log = summarise_calls(bench.sandbox.log(), org.tenant)
     bench.add(ratio_figure(
         "api.incremental_changes", f"API: incremental refresh, {changes:,} changes",
@@ -251,12 +252,12 @@ def incremental_refresh(bench, org, changes):
         details={"log": log, "contacts_read": stats.get("contacts"), **busy.as_dict()}))
 
 
-def run_until_done(push, connection, max_runs=10):
-    """Run a push as its scheduled action would, until nothing is left (or
-    a run makes no progress); returns the stats of each run."""
+def run_until_done(job, connection, max_runs=10):
+    """Run a push job as its scheduled action would, until nothing is left
+    (or a run makes no progress); returns the stats of each run."""
     runs = []
     for _run in range(max_runs):
-        stats = push(client=connection._xero_client())
+        stats = connection._run_job(job, client=connection._xero_client())
         runs.append(stats)
         if not stats["remaining"] or not stats["pushed"] + stats["failed"]:
             break
@@ -291,7 +292,7 @@ def push_changes(bench, org, skip, count):
             ("backend_id", "=", connection.id), ("need_push", "=", True)])
         bench.sandbox.clear_log()
         with profiled(bench.profile_dir, "push-contacts"), measured() as m:
-            runs = run_until_done(connection._push_contacts, connection)
+            runs = run_until_done("push_contacts", connection)
     log = summarise_calls(bench.sandbox.log(), org.tenant)
     figure = bench.add(ratio_figure(
         "api.push_contacts", f"API: push {count:,} changed partners", log["calls"],

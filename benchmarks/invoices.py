@@ -52,7 +52,7 @@ def push(bench, org, skip, count):
             ("backend_id", "=", connection.id), ("need_push", "=", True)])
         bench.sandbox.clear_log()
         with profiled(bench.profile_dir, "push-invoices"), measured() as m:
-            runs = run_until_done(connection._push_invoices, connection)
+            runs = run_until_done("push_invoices", connection)
         synced = env["xero.invoice"].search_count([
             ("backend_id", "=", connection.id), ("state", "=", "synced")])
     log = summarise_calls(bench.sandbox.log(), org.tenant)

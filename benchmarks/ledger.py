@@ -32,7 +32,7 @@ def pull_here(bench, org):
         waits = SleepMeter()
         client = connection._xero_client(sleep=waits)
         with measured() as m:
-            stats = connection._pull_ledger(client=client)
+            stats = connection._run_job("pull_ledger", client=client)
     org.phases["ledger"] = m.seconds
     org.waits["ledger"] = waits.seconds
     return stats
@@ -52,7 +52,7 @@ def run_step(options):
         reset = reset_peak_rss()
         with profiled(options.profile_dir if options.profile else None,
                       f"ledger-{options.connection_id}"), RssSampler() as rss, measured() as m:
-            stats = connection._pull_ledger(client=client)
+            stats = connection._run_job("pull_ledger", client=client)
         peak = peak_rss_bytes()
         ledger_lines = env["xero.ledger.invoice"].search_count(
             [("connection_id", "=", connection.id)])

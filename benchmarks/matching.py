@@ -86,8 +86,8 @@ def suggestions(bench, org):
         _insert_partners(cr, rows)
         env.invalidate_all()
         with profiled(bench.profile_dir, "matching"), measured() as m:
-            matcher = connection._matcher()
-            connection._suggest_matches(bindings, matcher)
+            matcher = env["xero.contact.reader"]._matcher(connection)
+            env["xero.contact.reader"]._suggest_matches(bindings, matcher)
             env.flush_all()
         suggested = sum(1 for b in bindings if b.match_partner_id)
         core = _core_only(connection, values)

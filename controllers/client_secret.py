@@ -10,7 +10,6 @@ from odoo import _, http
 from odoo.http import request
 
 from ..models.res_config_settings import SECRET_PARAM, SECRET_URL
-from ..models.xero_access import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -20,7 +19,7 @@ SETTINGS_URL = "/odoo/action-account.action_account_config"
 class XeroClientSecretController(http.Controller):
     @http.route(SECRET_URL, type="http", auth="user", methods=["GET", "POST"])
     def client_secret(self, client_secret=None, **kw):
-        if not request.env.user.has_group(MANAGER_GROUP):
+        if not request.env.user.has_group("xero_connector.group_xero_manager"):
             _logger.warning("Xero client secret: user %s is not a Xero Manager", request.env.uid)
             raise Forbidden()
         error = None

@@ -134,7 +134,7 @@ class XeroOAuthController(http.Controller):
             client_id, client_secret = Authorization._xero_app_credentials()
             token = oauth.exchange_code(
                 Authorization._xero_endpoints(), client_id, client_secret, code,
-                self._redirect_uri(), verifier,
+                self._redirect_uri(), verifier, timeout=Authorization._xero_token_timeout(),
             )
             authorization = Authorization.with_company(company)._from_login(
                 token, company, client_id

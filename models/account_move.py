@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .xero_access import check_record_read, check_record_write
-
 SYNCED_TYPES = ("out_invoice", "out_refund")
 
 
@@ -68,24 +66,21 @@ class AccountMove(models.Model):
     def unlink(self):
         # Deleting a draft never touches Xero; say so where an admin looks.
         for binding in self.sudo().xero_invoice_ids.filtered("external_id"):
-            self.env["xero.sync.log"]._log_event(
-                binding.backend_id, "delete in Odoo",
-                _("%(move)s was deleted in Odoo; %(number)s stays in Xero.",
-                  move=binding.odoo_id.display_name, number=binding.xero_number),
-                direction="none", count=1)
+            self.env["xero.sync.log"]._record(
+                binding.backend_id, "delete_in_odoo",
+                message=_("%(move)s was deleted in Odoo; %(number)s stays in Xero.",
+                          move=binding.odoo_id.display_name, number=binding.xero_number),
+                count=1)
         return super().unlink()
-
-    def _xero_retry(self):
-        self.sudo().xero_invoice_ids._xero_retry()
 
     def action_xero_retry(self):
         """Whoever may edit the invoice may send it to Xero again."""
-        check_record_write(self)
-        self._xero_retry()
+        self._xero_check_write()
+        self.sudo().xero_invoice_ids._retry()
         return True
 
     def action_xero_open(self):
-        check_record_read(self)
+        self._xero_check_read()
         self.ensure_one()
         url = self.xero_binding_id.xero_url
         if not url:

@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .xero_access import MANAGER_GROUP, check_company, check_manager
-
 SECRET_PARAM = "xero_connector.client_secret"
 # Entered on a page of its own: a settings field would carry the secret in
 # clear through RPC, whose arguments Odoo logs at debug level.
@@ -69,7 +67,7 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def _is_xero_manager(self):
-        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        return self._xero_is_manager()
 
     def _xero_settings_changed(self):
         current = self.default_get(list(MANAGER_SETTINGS))
@@ -87,8 +85,8 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def _check_xero_manager(self):
-        check_manager(self)
-        check_company(self.env, self.company_id)
+        self._xero_check_manager()
+        self._xero_check_company(self.company_id)
 
     def action_xero_connect(self):
         """Save the settings, then go to Xero's consent screen."""

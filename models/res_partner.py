@@ -4,10 +4,10 @@ from odoo.exceptions import UserError
 from ..xero_core.contact_mapping import (
     FIELD_KEYS,
     join_person_name,
+    looks_like_person,
     split_person_name,
     text,
 )
-from .xero_access import check_record_read, check_record_write
 
 # Partner fields whose change must reach Xero (see xero_core.contact_mapping).
 SYNCED_FIELDS = frozenset({
@@ -81,6 +81,34 @@ class ResPartner(models.Model):
 
     # === SYNC VALUES ===
 
+    @api.model
+    def _xero_address_resolver(self):
+        return _AddressResolver(self.env)
+
+    @api.model
+    def _xero_partner_vals(self, values, resolver):
+        """res.partner values (+ primary person) for a Xero contact's sync
+        values: the partner an import creates. Returns (vals, person, notes)."""
+        person_like = looks_like_person(values)
+        place, notes = country_state_vals(resolver, values.get("country"), values.get("state"))
+        vals = {
+            "name": values.get("name") or _("Unnamed Xero contact"),
+            "is_company": not person_like,
+            "company_id": False,
+            "email": values.get("email") if person_like else False,
+            **simple_vals(values),
+            **place,
+        }
+        person = None
+        person_name = join_person_name(values.get("first_name"), values.get("last_name"))
+        if not person_like and (person_name or values.get("email")):
+            if person_name:
+                person = {"name": person_name, "type": "contact",
+                          "email": values.get("email") or False}
+            else:
+                vals["email"] = values.get("email")
+        return vals, person, notes
+
     def _xero_primary_person(self):
         """The partner standing for the Xero contact's primary person."""
         self.ensure_one()
@@ -124,7 +152,7 @@ class ResPartner(models.Model):
         last) last synced, to split the person's name the same way. Returns
         notes about values that could not map to an Odoo record."""
         self.ensure_one()
-        resolver = resolver or self.env["xero.contact"]._address_resolver()
+        resolver = resolver or self._xero_address_resolver()
         notes = []
         vals = {}
         keys = set(keys)
@@ -223,7 +251,7 @@ class ResPartner(models.Model):
 
     def action_open_xero_contact(self):
         """The partner's Xero link (open in Xero, unlink)."""
-        check_record_read(self)
+        self._xero_check_read()
         self.ensure_one()
         bindings = self.commercial_partner_id.xero_contact_ids
         action = {
@@ -239,7 +267,7 @@ class ResPartner(models.Model):
 
     def _xero_binding_or_raise(self):
         """The binding, for someone allowed to edit this partner."""
-        check_record_write(self)
+        self._xero_check_write()
         self.ensure_one()
         if not self.xero_binding_id:
             raise UserError(_("%s is not linked to Xero in this company.", self.display_name))
@@ -256,3 +284,47 @@ class ResPartner(models.Model):
 
     def action_xero_retry(self):
         return self._xero_binding_or_raise().action_retry()
+
+
+class _AddressResolver:
+    """Find Odoo countries / states for Xero's free-text address fields."""
+
+    def __init__(self, env):
+        self.env = env
+        self.countries = {}
+        for country in env["res.country"].with_context(lang="en_US").search_read(
+                [], ["code", "name"]):
+            self.countries[country["code"].upper()] = country["id"]
+            self.countries[country["name"].casefold()] = country["id"]
+        self.states = {}
+
+    def country(self, value):
+        value = text(value)
+        if not value:
+            return self.env["res.country"], None
+        country_id = self.countries.get(value.casefold()) or self.countries.get(value.upper())
+        if not country_id:
+            return self.env["res.country"], _(
+                "Country “%s” matches no Odoo country; kept as text.", value)
+        return self.env["res.country"].browse(country_id), None
+
+    def state(self, value, country):
+        value = text(value)
+        if not value:
+            return self.env["res.country.state"], None
+        state_id = None
+        if country:  # a region name means nothing without its country
+            if country.id not in self.states:
+                table = {}
+                for state in self.env["res.country.state"].with_context(
+                        lang="en_US").search_read([("country_id", "=", country.id)],
+                                                  ["code", "name"]):
+                    table.setdefault(state["code"].upper(), state["id"])
+                    table.setdefault(state["name"].casefold(), state["id"])
+                self.states[country.id] = table
+            states = self.states[country.id]
+            state_id = states.get(value.casefold()) or states.get(value.upper())
+        if not state_id:
+            return self.env["res.country.state"], _(
+                "Region “%s” matches no Odoo state; kept as text.", value)
+        return self.env["res.country.state"].browse(state_id), None

@@ -3,7 +3,6 @@ from odoo.exceptions import UserError
 
 from ..xero_core import organisation_mapping as om
 from ..xero_core.contact_mapping import text
-from .xero_access import check_manager, check_record_write
 
 # Import keys (xero_core.organisation_mapping) copied as they are.
 IMPORT_SIMPLE = {
@@ -162,7 +161,7 @@ class ResPartner(models.Model):
 
     def action_xero_client_connect(self):
         """The Connect to Xero dialog: organisations already reached, or a login."""
-        check_manager(self, "read")
+        self._xero_check_manager("read")
         self.ensure_one()
         if not self.is_company:
             raise UserError(_("Only a company can be linked to a Xero organisation."))
@@ -172,32 +171,32 @@ class ResPartner(models.Model):
         return wizard._action_open()
 
     def action_xero_client_reconnect(self):
-        check_manager(self, "read")
+        self._xero_check_manager("read")
         link = self._xero_client_link_or_raise()
-        check_manager(link)
+        link._xero_check_manager()
         return self._xero_client_oauth_action(link.company_id)
 
     def action_xero_client_refresh(self):
         """Whoever may edit the client may read its organisation from Xero."""
-        check_record_write(self)
+        self._xero_check_write()
         self._xero_client_link_or_raise()._refresh_safely()
         return True
 
     def action_xero_client_disconnect(self):
-        check_manager(self, "read")
+        self._xero_check_manager("read")
         self._xero_client_link_or_raise().action_disconnect()
         return True
 
     def action_xero_client_import(self):
         """Import button next to one field (its key in the context)."""
-        check_record_write(self)
+        self._xero_check_write()
         key = self.env.context.get("xero_field")
         if key not in om.IMPORT_KEYS:
             raise UserError(_("Unknown Xero field to import: %s", key))
         return self._xero_client_import([key])
 
     def action_xero_client_import_all(self):
-        check_record_write(self)
+        self._xero_check_write()
         return self._xero_client_import(list(om.IMPORT_KEYS))
 
     # === IMPORT ===
@@ -245,7 +244,7 @@ class ResPartner(models.Model):
         for key in keys:
             if key in IMPORT_SIMPLE:
                 vals[IMPORT_SIMPLE[key]] = incoming[key]
-        resolver = self.env["xero.contact"]._address_resolver()
+        resolver = self._xero_address_resolver()
         country = self.country_id
         if "country" in keys:
             country, note = resolver.country(incoming["country"])

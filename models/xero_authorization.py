@@ -13,7 +13,6 @@ from ..xero_core.client import XeroClient
 from ..xero_core.endpoints import XeroEndpoints
 from ..xero_core.errors import XeroAuthError, XeroError
 from ..xero_core.ratelimit import MinuteLimiter
-from .xero_access import check_manager
 
 _logger = logging.getLogger(__name__)
 
@@ -118,6 +117,13 @@ class XeroAuthorization(models.Model):
                  "company_id": company.id}
         return {"type": "ir.actions.act_url", "url": f"/xero/oauth/start?{urlencode(query)}",
                 "target": "self"}
+
+    @api.model
+    def _xero_token_timeout(self):
+        """Seconds a token call (code exchange, refresh, revoke) may take;
+        below the row lock's timeout, so a silent Xero never holds it."""
+        param = self.env["ir.config_parameter"].sudo().get_param
+        return float(param("xero_connector.token_timeout", 10))
 
     @api.model
     def _xero_client_options(self):
@@ -240,7 +246,8 @@ class XeroAuthorization(models.Model):
                     and (expires_at or 0) > time.time() + TOKEN_MARGIN):
                 return access_token, None  # another worker refreshed it meanwhile
             try:
-                new = oauth.refresh(endpoints, client_id, client_secret, refresh_token, scope)
+                new = oauth.refresh(endpoints, client_id, client_secret, refresh_token, scope,
+                                    timeout=self._xero_token_timeout())
             except XeroAuthError as exc:
                 return None, exc
             cr.execute(
@@ -323,13 +330,13 @@ class XeroAuthorization(models.Model):
     def action_revoke(self):
         """Revoke the token at Xero: every organisation of this login loses
         access (Xero removes the login's connections)."""
-        check_manager(self)
+        self._xero_check_manager()
         for auth in self.sudo():
             client_id, client_secret = self._xero_app_credentials()
             if auth.refresh_token and auth.state == "active":
                 try:
                     oauth.revoke(self._xero_endpoints(), client_id, client_secret,
-                                 auth.refresh_token)
+                                 auth.refresh_token, timeout=self._xero_token_timeout())
                 except XeroError as exc:
                     raise UserError(_("Xero could not revoke the access: %s", exc.message)) \
                         from exc

@@ -1,33 +1,7 @@
-import logging
-
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..xero_core import exec_summary, organisation_mapping
-from ..xero_core.errors import (
-    XeroAuthError,
-    XeroError,
-    XeroForbidden,
-    XeroRateLimited,
-)
-from .xero_access import check_manager, check_record_write
-
-_logger = logging.getLogger(__name__)
-
-_KEEP = object()  # a part that failed for a passing reason keeps its cache
-
-
-def _read_part(read):
-    """(data, error) of one read. Access refused (403) drops the cached part;
-    other failures keep it. Expiry and rate limits stop the whole refresh."""
-    try:
-        return read(), None
-    except (XeroAuthError, XeroRateLimited):
-        raise
-    except XeroForbidden as exc:
-        return None, exc
-    except XeroError as exc:
-        return _KEEP, exc
 
 
 class XeroClientLink(models.Model):
@@ -186,7 +160,7 @@ class XeroClientLink(models.Model):
     def action_disconnect(self):
         """Remove the links only: the authorisation, the organisation record
         and the practice connection stay, so it can be picked again."""
-        check_manager(self)
+        self._xero_check_manager()
         for link in self:
             link.partner_id._message_log(
                 body=_(
@@ -215,177 +189,10 @@ class XeroClientLink(models.Model):
     # === READING XERO ===
 
     def _refresh_safely(self):
-        """Refresh the cache; never raises for Xero's sake (the reason is
-        kept in ``refresh_note`` and the part notes)."""
-        for link in self:
-            try:
-                link._refresh()
-            except XeroRateLimited as exc:
-                link.sudo().refresh_note = _(
-                    "Xero's rate limit was reached (%s): click Refresh again later.",
-                    exc.problem or "rate",
-                )
+        """Refresh the cache now (see xero.client.refresher); never raises
+        for Xero's sake: the reason is kept in the notes."""
+        self.env["xero.client.refresher"]._run_for(self)
         return True
-
-    def _refresh(self):
-        """Read the organisation, its users and the Executive Summary, each
-        on its own: one refused part keeps the others. Raises
-        XeroRateLimited (the caller decides whether to stop)."""
-        for link in self:
-            link = link.sudo()  # the cache is derived data any reader may fill
-            try:
-                client = link.organisation_id._xero_client()
-                org, org_error = _read_part(client.organisation)
-                users, users_error = _read_part(client.users)
-                today = fields.Date.context_today(link)
-                report, summary_error = _read_part(lambda c=client, d=today: c.executive_summary(d))
-            except XeroAuthError as exc:
-                # Expired or no longer reachable: the state says so, the cache stays.
-                link.refresh_note = exc.message
-                continue
-            vals = {"refresh_note": False, "refreshed_at": fields.Datetime.now()}
-            errors = (org_error, users_error, summary_error)
-            if all(isinstance(e, XeroForbidden) for e in errors):
-                vals["refresh_note"] = _(
-                    "Xero refused every read of this organisation: it may no longer be "
-                    "connected to this app. Click Reconnect to log in again."
-                )
-            vals.update(link._organisation_vals(org, org_error))
-            vals.update(link._users_vals(users, users_error))
-            vals.update(link._summary_vals(report, summary_error))
-            link.write(vals)
-            if isinstance(org, dict) and org:
-                link.organisation_id._apply_details(org)
-        return True
-
-    def _organisation_vals(self, org, error):
-        if org is _KEEP:
-            return {
-                "organisation_note": _(
-                    "The organisation details could not be refreshed (%s); showing the "
-                    "last ones read.",
-                    error.message,
-                )
-            }
-        if error:
-            return {
-                "organisation_data": False,
-                "organisation_note": _(
-                    "Xero refused access to the organisation details: the authorisation's "
-                    "scope does not allow it (%s).",
-                    error.message,
-                ),
-            }
-        notes = {
-            "registration_number": _("No registration number is recorded in Xero."),
-            "tax_number": _("No tax number is recorded in Xero."),
-            "address": _("No address is recorded in Xero."),
-        }
-        missing = [notes[part] for part in organisation_mapping.missing_parts(org)]
-        return {"organisation_data": org or False, "organisation_note": "\n".join(missing) or False}
-
-    def _users_vals(self, users, error):
-        if users is _KEEP:
-            return {
-                "users_note": _(
-                    "The users could not be refreshed (%s); showing the last ones read.",
-                    error.message,
-                )
-            }
-        commands = [Command.delete(line.id) for line in self.user_ids]
-        if error:
-            return {
-                "user_ids": commands,
-                "users_note": _(
-                    "Xero refused access to the users: the authorisation's scope does not "
-                    "allow it (%s).",
-                    error.message,
-                ),
-            }
-        for user in users:
-            values = organisation_mapping.user_values(user)
-            values.pop("role_label")
-            commands.append(Command.create(values))
-        note = False if users else _("No users are visible in this Xero organisation.")
-        return {"user_ids": commands, "users_note": note}
-
-    def _summary_vals(self, report, error):
-        if report is _KEEP:
-            return {
-                "summary_note": _(
-                    "The Executive Summary could not be refreshed (%s); showing the last one read.",
-                    error.message,
-                )
-            }
-        if error:
-            return {
-                "summary_data": False,
-                "summary_note": _(
-                    "The Executive Summary is not available: Xero refused access to the "
-                    "report (%s). Reconnect with a login whose scope includes reports.",
-                    error.message,
-                ),
-            }
-        if exec_summary.is_empty(exec_summary.normalise(report)):
-            return {
-                "summary_data": report or False,
-                "summary_note": _("Xero returned an empty Executive Summary."),
-            }
-        return {"summary_data": report, "summary_note": False}
-
-    # === SCHEDULED ACTION ===
-
-    @api.model
-    def _cron_refresh_all(self):
-        """Refresh every usable link, least recently refreshed first. Stops
-        at Xero's rate limit; the next run starts with the links left over."""
-        links = self.sudo().search([], order="refreshed_at asc nulls first, id")
-        links = links.filtered(lambda link: link.state == "connected")
-        Log = self.env["xero.sync.log"]
-        done = 0
-        for link in links:
-            try:
-                with self.env.cr.savepoint():
-                    link._refresh()
-            except XeroRateLimited as exc:
-                message = _(
-                    "Xero's %(problem)s limit reached after %(done)s of %(total)s client "
-                    "organisations; the others are refreshed on the next run.",
-                    problem=exc.problem or "rate",
-                    done=done,
-                    total=len(links),
-                )
-                _logger.info("Client organisation refresh stopped: %s", exc.message)
-                Log._log_event(
-                    link._practice_connection(),
-                    "client_refresh",
-                    message,
-                    state="failed",
-                    direction="pull",
-                    count=done,
-                    record=link,
-                )
-                return done
-            except Exception as exc:  # noqa: BLE001 - one client never stops the others
-                _logger.warning("Refreshing client organisation %s failed", link.id,
-                                exc_info=True)
-                link.refresh_note = _("The last refresh failed: %s", exc)
-                continue
-            done += 1
-        if links:
-            Log._log_event(
-                self.env["xero.connection"],
-                "client_refresh",
-                _("%s client organisations refreshed.", done),
-                direction="pull",
-                count=done,
-            )
-        return done
-
-    def _practice_connection(self):
-        self.ensure_one()
-        return self.env["xero.connection"].sudo()._for_company(self.company_id)
-
 
 class XeroClientLinkUser(models.Model):
     """A user registered in a client's Xero organisation (cached)."""
@@ -441,6 +248,6 @@ class XeroClientLinkUser(models.Model):
 
     def action_import_contact(self):
         """Create (or update) the client's child contact for this user."""
-        check_record_write(self.partner_id, self)
+        self.partner_id._xero_check_write(self)
         self.ensure_one()
         return self.partner_id._xero_client_import_user(self)

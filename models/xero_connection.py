@@ -1,5 +1,7 @@
 import logging
+import time
 import zlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg2
@@ -7,22 +9,42 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..xero_core.endpoints import contact_link
 from ..xero_core.errors import XeroAuthError, XeroError, XeroRateLimited
-from .xero_access import check_manager
 
 _logger = logging.getLogger(__name__)
 
-# (job, label, interval number, interval type, first run in N minutes)
-CRON_JOBS = [
-    ("push_contacts", "Push Xero changes", 15, "minutes", 2),
-    ("pull_contacts", "Pull Xero changes", 30, "minutes", 5),
-    ("pull_ledger", "Pull Xero sales ledger", 1, "hours", 20),
-    ("push_invoices", "Push invoices to Xero", 15, "minutes", 9),
-    ("import_contacts", "Import Xero contacts (background)", 1, "days", 60 * 24),
-]
-# Jobs that write the connection's own state (watermarks): one at a time.
-STATE_JOBS = ("pull_contacts", "pull_ledger")
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job of a connection: the service that runs it, the limits
+    of one scheduled run, and its scheduled action."""
+
+    service: str
+    label: str
+    interval: int
+    unit: str
+    first_run: int  # minutes after the connection is made
+    limits: dict = None  # keyword arguments of the service's _run
+    enabled: str = None  # connection field that switches the job on
+    scopes: tuple = ()  # any of these scopes (granular or broad) is needed
+    state_job: bool = False  # writes the connection's watermarks: one at a time
+
+
+INVOICE_SCOPES = ("accounting.invoices", "accounting.transactions")
+JOBS = {
+    "push_contacts": Job("xero.contact.exporter", "Push Xero changes", 15, "minutes", 2,
+                         enabled="auto_push"),
+    "pull_contacts": Job("xero.contact.reader", "Pull Xero changes", 30, "minutes", 5,
+                         limits={"max_pages": 5}, state_job=True),
+    "pull_ledger": Job("xero.ledger.importer", "Pull Xero sales ledger", 1, "hours", 20,
+                       limits={"max_pages": 20}, state_job=True,
+                       scopes=INVOICE_SCOPES + ("accounting.invoices.read",
+                                                "accounting.transactions.read")),
+    "push_invoices": Job("xero.invoice.exporter", "Push invoices to Xero", 15, "minutes", 9,
+                         enabled="invoice_sync_enabled", scopes=INVOICE_SCOPES),
+    "import_contacts": Job("xero.contact.importer", "Import Xero contacts (background)",
+                           1, "days", 60 * 24),
+}
 
 
 class XeroConnection(models.Model):
@@ -74,8 +96,8 @@ class XeroConnection(models.Model):
     pause_reason = fields.Char(readonly=True)
     # Scheduled actions are the administrators' (ir.cron): others, Xero
     # Managers included, read the connection without them.
-    cron_ids = fields.Many2many("ir.cron", string="Scheduled actions", readonly=True,
-                                copy=False, groups="base.group_system")
+    cron_ids = fields.One2many("ir.cron", "xero_connection_id", "Scheduled actions",
+                               readonly=True, copy=False, groups="base.group_system")
 
     # Contacts (two-way) settings
     auto_push = fields.Boolean("Auto-push Odoo changes", default=True)
@@ -92,9 +114,52 @@ class XeroConnection(models.Model):
         "When both sides changed", default="ask", required=True,
     )
 
-    # Watermarks of the incremental pulls
+    create_in_xero_since = fields.Datetime(readonly=True, copy=False)
+
+    # Invoices (Odoo → Xero) settings
+    invoice_sync_enabled = fields.Boolean(
+        "Enable invoice sync",
+        help="Customer invoices and credit notes posted from now on are sent to Xero; "
+             "earlier ones never are.")
+    invoice_sync_since = fields.Datetime("Invoices synced from", readonly=True, copy=False)
+    invoice_status = fields.Selection(
+        [("DRAFT", "Draft"), ("AUTHORISED", "Awaiting payment")], "Status in Xero",
+        default="DRAFT", required=True)
+    invoice_number_mode = fields.Selection(
+        [("reference", "Odoo number as Xero reference"),
+         ("number", "Odoo number as Xero invoice number")],
+        "Odoo invoice number", default="reference", required=True)
+    sales_account_code = fields.Char("Xero account code", default="200",
+                                     help="Xero revenue account for invoice lines.")
+    default_item_code = fields.Char(
+        "Generic item code", default="ODOO-ITEM",
+        help="ItemCode sent for lines whose product has no Xero item code (create this item "
+             "in Xero); empty to send none.")
+    tax_map_ids = fields.One2many("xero.tax.map", "connection_id", "Tax mapping")
+    payment_account_code = fields.Char(
+        "Payment account", help="Code of the Xero bank account payments are recorded in; "
+                                "payments do not sync without it.")
+    deletion_mode = fields.Selection(
+        [("keep", "Non-destructive"), ("mirror", "Mirror cancellations")],
+        "Cancelled invoices", default="keep", required=True,
+        help="Mirror: a cancelled Odoo invoice voids (or, while draft, deletes) its Xero "
+             "twin as far as Xero allows.")
+
+    # Watermarks of the incremental pulls (see the reader services)
     contacts_synced_at = fields.Datetime("Contacts pulled up to", readonly=True)
     contacts_full_at = fields.Datetime("Last full contact reconcile", readonly=True)
+    contacts_full_page = fields.Integer(
+        readonly=True, copy=False, help="Next page of a full read of Xero's contacts in progress.")
+    contacts_full_started = fields.Datetime(readonly=True, copy=False)
+    contacts_full_archived = fields.Boolean(readonly=True, copy=False)
+    ledger_synced_at = fields.Datetime("Invoices pulled up to", readonly=True)
+    credit_notes_synced_at = fields.Datetime("Credit notes pulled up to", readonly=True)
+    ledger_full_at = fields.Datetime("Last full ledger reconcile", readonly=True)
+    last_ledger_pull_at = fields.Datetime("Last ledger pull", readonly=True)
+
+    # What the connection holds
+    contact_ids = fields.One2many("xero.contact", "backend_id")
+    invoice_binding_ids = fields.One2many("xero.invoice", "backend_id")
     # Read from the sync log rather than written on this row: concurrent
     # workers would otherwise conflict on it.
     last_push_at = fields.Datetime("Last push", compute="_compute_last_sync")
@@ -144,6 +209,18 @@ class XeroConnection(models.Model):
         connections._ensure_crons()
         return connections
 
+    def write(self, vals):
+        if vals.get("create_in_xero") not in (None, "off"):
+            # The transaction's time: partners created from now on qualify.
+            vals.setdefault("create_in_xero_since", self.env.cr.now())
+        res = super().write(vals)
+        if vals.get("invoice_sync_enabled"):
+            for conn in self.filtered(lambda c: not c.invoice_sync_since):
+                # The transaction's time: invoices posted from now on qualify.
+                conn.invoice_sync_since = self.env.cr.now()
+                self.env["xero.tax.map"]._add_defaults(conn)
+        return res
+
     def unlink(self):
         crons = self.sudo().cron_ids
         res = super().unlink()
@@ -155,27 +232,24 @@ class XeroConnection(models.Model):
         switched off and timed on its own."""
         model = self.env["ir.model"]._get("xero.connection")
         for conn in self.sudo():
-            existing = {c.code: c for c in conn.cron_ids}
-            for job, label, number, unit, delay in CRON_JOBS:
-                code = f"model.browse({conn.id})._cron_run({job!r})"
-                if code in existing:
-                    continue
-                conn.cron_ids |= self.env["ir.cron"].sudo().create({
-                    "name": f"Xero: {label} ({conn.company_id.name})",
-                    "model_id": model.id,
-                    "state": "code",
-                    "code": code,
-                    "interval_number": number,
-                    "interval_type": unit,
-                    # Staggered, so the jobs of a connection do not all start at once.
-                    "nextcall": fields.Datetime.now() + timedelta(minutes=delay),
-                    "user_id": self.env.ref("base.user_root").id,
-                })
+            existing = set(conn.cron_ids.mapped("xero_job"))
+            self.env["ir.cron"].sudo().create([{
+                "name": f"Xero: {job.label} ({conn.company_id.name})",
+                "model_id": model.id,
+                "state": "code",
+                "code": f"model.browse({conn.id})._cron_run({key!r})",
+                "interval_number": job.interval,
+                "interval_type": job.unit,
+                # Staggered, so the jobs of a connection do not all start at once.
+                "nextcall": fields.Datetime.now() + timedelta(minutes=job.first_run),
+                "user_id": self.env.ref("base.user_root").id,
+                "xero_connection_id": conn.id,
+                "xero_job": key,
+            } for key, job in JOBS.items() if key not in existing])
 
     def _cron(self, job):
         self.ensure_one()
-        code = f"model.browse({self.id})._cron_run({job!r})"
-        return self.sudo().cron_ids.filtered(lambda c: c.code == code)[:1]
+        return self.sudo().cron_ids.filtered(lambda c: c.xero_job == job)[:1]
 
     # === HELPERS ===
 
@@ -183,6 +257,22 @@ class XeroConnection(models.Model):
     def _for_company(self, company=None):
         company = company or self.env.company
         return self.search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def _for_current_company(self):
+        connection = self._for_company()
+        if not connection:
+            raise UserError(_("Connect this company to Xero first (Settings > Xero)."))
+        return connection
+
+    @api.model
+    def _for_move(self, move):
+        """The connection a posted invoice of ``move``'s company syncs with."""
+        # Queued even while disconnected: sent once the company reconnects.
+        conn = self._for_company(move.company_id)
+        if conn and conn.invoice_sync_enabled:
+            return conn
+        return self.browse()
 
     @api.model
     def _connect(self, company, organisation):
@@ -217,12 +307,18 @@ class XeroConnection(models.Model):
         return conn
 
     def _has_links(self):
-        """Whether this connection holds data of its organisation (extended
-        per kind of record)."""
-        return False
+        """Whether this connection holds data of its organisation."""
+        held = (("xero.contact", "backend_id"), ("xero.invoice", "backend_id"),
+                ("xero.ledger.invoice", "connection_id"))
+        return any(self.env[model].with_context(active_test=False).search_count(
+            [(field, "in", self.ids)], limit=1) for model, field in held)
 
     def _reset_sync_state(self):
-        """Watermarks belong to one organisation (extended per job)."""
+        """Watermarks belong to one organisation."""
+        self.write({"contacts_synced_at": False, "contacts_full_at": False,
+                    "contacts_full_page": 0, "contacts_full_started": False,
+                    "ledger_synced_at": False, "credit_notes_synced_at": False,
+                    "ledger_full_at": False})
         return True
 
     def _check_usable(self):
@@ -238,12 +334,6 @@ class XeroConnection(models.Model):
         if self.state in messages:
             raise UserError(messages[self.state])
 
-    def _commit(self):
-        """Commit a finished batch of a sync job."""
-        # Each batch is final once Xero has it: commit so a crash later
-        # cannot undo what Xero already applied, and a rerun resumes.
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-
     def _xero_client(self, **options):
         self.ensure_one()
         self._check_usable()
@@ -257,8 +347,12 @@ class XeroConnection(models.Model):
         client.ensure_tenant(self.tenant_id)
         return client
 
-    def _contact_url(self, contact_id):
-        return contact_link(self.short_code, contact_id)
+    def _notify(self, message, reload=False, kind="success"):
+        action = {"type": "ir.actions.client", "tag": "display_notification",
+                  "params": {"message": message, "type": kind, "sticky": False}}
+        if reload:
+            action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return action
 
     def _is_paused(self):
         return bool(self.paused_until and self.paused_until > fields.Datetime.now())
@@ -272,7 +366,7 @@ class XeroConnection(models.Model):
                   _("Xero's %(problem)s limit reached; syncing resumes at %(until)s UTC.",
                     problem=exc.problem or "rate", until=until))
         self.sudo().write({"paused_until": until, "pause_reason": reason})
-        self.env["xero.sync.log"].sudo()._log_event(self, "pause", reason, state="failed")
+        self.env["xero.sync.log"]._record(self, "pause", "failed", reason)
         for cron in self.sudo().cron_ids.filtered("active"):
             cron._trigger(at=until)
         return until
@@ -281,7 +375,7 @@ class XeroConnection(models.Model):
 
     def action_connect(self):
         """Start Xero's consent screen for this company (also Reconnect)."""
-        check_manager(self)
+        self._xero_check_manager()
         self.ensure_one()
         return self.env["xero.authorization"]._xero_login_action("practice", self.company_id)
 
@@ -289,7 +383,7 @@ class XeroConnection(models.Model):
 
     def action_disconnect(self):
         """Soft disconnect: stop syncing, keep every link for Reconnect."""
-        check_manager(self)
+        self._xero_check_manager()
         self.write({"sync_enabled": False})
         # A note, not a message: it needs no sender address.
         message = _("Disconnected from Xero by %s; links are kept.", self.env.user.name)
@@ -298,7 +392,7 @@ class XeroConnection(models.Model):
 
     def action_resume(self):
         """Undo a soft disconnect while the authorisation is still valid."""
-        check_manager(self)
+        self._xero_check_manager()
         for conn in self:
             if conn.authorization_id.state != "active":
                 return conn.action_connect()
@@ -307,7 +401,7 @@ class XeroConnection(models.Model):
 
     def action_revoke(self):
         """Hard disconnect (after the confirmation in the view)."""
-        check_manager(self)
+        self._xero_check_manager()
         for conn in self:
             org = conn.organisation_id
             auth = org.authorization_id
@@ -324,14 +418,14 @@ class XeroConnection(models.Model):
         return True
 
     def action_open_in_xero(self):
-        check_manager(self, "read")
+        self._xero_check_manager("read")
         self.ensure_one()
         return {"type": "ir.actions.act_url", "target": "new",
                 "url": f"https://go.xero.com/organisationlogin/default.aspx?shortcode="
                        f"{self.short_code or ''}"}
 
     def action_refresh_organisation(self):
-        check_manager(self)
+        self._xero_check_manager()
         self._check_usable()
         try:
             self.organisation_id._refresh_details()
@@ -339,23 +433,41 @@ class XeroConnection(models.Model):
             raise UserError(exc.message) from exc
         return True
 
+    def _refresh_contacts(self, include_archived=False):
+        """Refresh from Xero (the Sync with Xero screen's buttons)."""
+        self.ensure_one()
+        self._check_usable()
+        start = time.monotonic()
+        if not self._try_state_lock():
+            raise UserError(_("Xero is being read for this company right now; try again in a "
+                              "minute."))
+        try:
+            stats = self.env["xero.contact.reader"]._run(
+                self, full=True if include_archived else None, include_archived=include_archived)
+        except XeroError as exc:
+            raise UserError(exc.message) from exc
+        finally:
+            self._release_state_lock()
+        return self._notify(_(
+            "%(n)s Xero contact(s) read in %(calls)s call(s) (%(sec).1fs).",
+            n=stats["contacts"], calls=stats["calls"], sec=time.monotonic() - start,
+        ), reload=True)
+
     # === SCHEDULED ACTIONS ===
 
-    # Scopes a job needs (granular, or the broad scope older apps use).
-    JOB_SCOPES = {
-        "pull_ledger": ("accounting.invoices", "accounting.invoices.read",
-                        "accounting.transactions", "accounting.transactions.read"),
-        "push_invoices": ("accounting.invoices", "accounting.transactions"),
-    }
-
     def _has_scope_for(self, job):
-        needed = self.JOB_SCOPES.get(job)
+        needed = JOBS[job].scopes
         granted = set((self.sudo().authorization_id.scope or "").split())
         return not needed or not granted or bool(granted & set(needed))
+
+    def _run_job(self, job, **limits):
+        """Run ``job``'s service for this connection (its stats)."""
+        return self.env[JOBS[job].service]._run(self, **limits)
 
     def _cron_run(self, job):
         """Entry point of every per-connection scheduled action."""
         self.ensure_one()
+        spec = JOBS[job]
         if self.state != "connected":
             _logger.info("Xero %s not run for %s: %s", job, self.name, self.state)
             return
@@ -366,12 +478,16 @@ class XeroConnection(models.Model):
             _logger.info("Xero %s not run for %s: the login did not grant its scope",
                          job, self.name)
             return
-        if job in STATE_JOBS and not self._try_state_lock():
+        if spec.enabled and not self[spec.enabled]:
+            return
+        if spec.state_job and not self._try_state_lock():
             _logger.info("Xero %s postponed for %s: another job is updating it", job, self.name)
             self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
             return
         try:
-            getattr(self, f"_job_{job}")()
+            stats = self._run_job(job, **(spec.limits or {}))
+            self.env["ir.cron"]._notify_progress(done=stats["processed"],
+                                                 remaining=stats["remaining"])
         except XeroError as exc:
             # What was committed stays; the unfinished batch is dropped and
             # retried on the next run. The job itself ends cleanly.
@@ -382,11 +498,11 @@ class XeroConnection(models.Model):
                 if isinstance(exc, XeroAuthError) and self.authorization_id.state == "active":
                     # Only a new login helps; make sure the state says so.
                     self.authorization_id._mark_expired(exc.message)
-                self.env["xero.sync.log"]._log_event(
-                    self, job.replace("_", " "), exc.message, state="failed")
-            self._commit()
+                self.env["xero.sync.log"]._record(self, job, "failed", exc.message)
+            # The failure is recorded; the job ends cleanly.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         finally:
-            if job in STATE_JOBS:
+            if spec.state_job:
                 self._release_state_lock()
 
     def _state_lock_key(self):

@@ -1,6 +1,3 @@
-import logging
-import uuid
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -8,9 +5,7 @@ from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
 from ..xero_core.dates import parse_datetime, to_naive_utc
 from ..xero_core.endpoints import contact_link
-from .xero_access import check_manager, check_record_write
-
-_logger = logging.getLogger(__name__)
+from ..xero_core.errors import XeroError
 
 
 class XeroContact(models.Model):
@@ -71,10 +66,7 @@ class XeroContact(models.Model):
         "On link", default="none",
     )
 
-    # Two-way sync state
-    need_push = fields.Boolean(readonly=True, copy=False, index=True)
-    push_key = fields.Char(readonly=True, copy=False,
-                           help="Idempotency key of the pending change.")
+    # Two-way sync state (need_push / push_key: see xero.binding)
     diff_ids = fields.One2many("xero.contact.diff", "binding_id", "Differences")
     diff_count = fields.Integer(compute="_compute_diff_count", store=True)
     sync_state = fields.Selection(
@@ -83,7 +75,10 @@ class XeroContact(models.Model):
         compute="_compute_sync_state", store=True,
     )
     ignored_diffs = fields.Json(readonly=True, copy=False)
-    xero_url = fields.Char("Open in Xero", compute="_compute_xero_url")
+    ledger_backfilled = fields.Boolean(
+        readonly=True, copy=False,
+        help="The whole sales ledger of this contact has been read since it was linked.",
+    )
 
     _sql_constraints = [
         ("external_uniq", "unique(backend_id, external_id)",
@@ -117,11 +112,11 @@ class XeroContact(models.Model):
             else:
                 binding.sync_state = "ok"
 
-    @api.depends("external_id", "backend_id.short_code")
-    def _compute_xero_url(self):
-        for binding in self:
-            binding.xero_url = binding.external_id and contact_link(
-                binding.backend_id.short_code, binding.external_id)
+    def _xero_link(self, short_code):
+        return contact_link(short_code, self.external_id)
+
+    def _push_operation(self):
+        return "push_contact"
 
     # === XERO DATA ===
 
@@ -188,10 +183,17 @@ class XeroContact(models.Model):
 
     def _mark_odoo_changed(self):
         """A synced field changed in Odoo: queue a push with a new key."""
-        for binding in self:
-            binding.write({"need_push": True, "push_key": uuid.uuid4().hex})
+        self._queue_push()
         if self:
             self._recompute_diffs()
+
+    def _keys_to_push(self, odoo_values):
+        """Fields changed in Odoo since the last sync (and, when Odoo wins,
+        those changed on both sides)."""
+        self.ensure_one()
+        push, _pull, _review = xdiff.resolve(self._differences(odoo_values),
+                                             self.backend_id.conflict_policy)
+        return push
 
     # === LINKING ===
 
@@ -227,17 +229,91 @@ class XeroContact(models.Model):
         elif merge_from == "odoo":
             # With Xero's values as the last synced state, every difference
             # reads as an Odoo change: the next push sends them all.
-            self.write({"snapshot": values, "need_push": True, "push_key": uuid.uuid4().hex})
+            self.write({"snapshot": values})
+            self._queue_push()
         self._recompute_diffs()
         self._ledger_relink()
-        self.env["xero.sync.log"]._log_event(
-            self.backend_id, "link", _("Linked to %s", partner.display_name),
-            direction="none", count=1, record=self)
+        self.env["xero.sync.log"]._record(
+            self.backend_id, "link_contact", message=_("Linked to %s", partner.display_name),
+            count=1, binding=self)
         return True
+
+    def _ledger_relink(self):
+        """Ledger lines already read for these Xero contacts follow the new
+        link; the next pull reads their whole ledger again."""
+        for binding in self.filtered("external_id"):
+            self.env["xero.ledger.invoice"].search([
+                ("connection_id", "=", binding.backend_id.id),
+                ("contact_external_id", "=", binding.external_id),
+            ]).write({"partner_id": binding.odoo_id.commercial_partner_id.id or False})
+        self.write({"ledger_backfilled": False})
+
+    # === PUSH AND PULL RESULTS ===
+
+    def _set_pushed(self, element, odoo_values, keys, now):
+        """Xero accepted the contact: record its id and values, move the
+        snapshot forward for the fields sent."""
+        xero_values, _notes = cm.from_xero(element)
+        if not self.external_id:
+            snapshot = dict(xero_values)  # created in Xero from Odoo's values
+        else:
+            # Only what was synced: fields never synced stay "different
+            # since linking" until someone settles them.
+            snapshot = dict(self.snapshot or {})
+        snapshot.update({k: odoo_values.get(k, "") for k in keys})
+        try:
+            updated = to_naive_utc(parse_datetime(element.get("UpdatedDateUTC")))
+        except ValueError:
+            updated = now
+        self.write({
+            "external_id": element.get("ContactID") or self.external_id,
+            "xero_values": xero_values,
+            "snapshot": snapshot,
+            "xero_name": xero_values["name"] or self.xero_name,
+            "external_updated_at": updated,
+            "sync_date": now,
+            "need_push": False,
+            "error_message": False,
+            "error_at": False,
+        })
+        self._recompute_diffs()
+
+    def _pull_fields(self, keys, resolver=None):
+        """Apply Xero's value of ``keys`` to the partner (no echo push)."""
+        self.ensure_one()
+        values = self.xero_values or {}
+        synced = self.snapshot or {}
+        hint = (synced.get("first_name", ""), synced.get("last_name", "")) if synced else None
+        notes = self.odoo_id._xero_apply_values(values, keys, resolver, hint)
+        snapshot = dict(self.snapshot or {})
+        snapshot.update({k: values.get(k, "") for k in keys})
+        self.write({"snapshot": snapshot, "sync_date": fields.Datetime.now(),
+                    "import_note": "\n".join(notes) or self.import_note})
+        self._recompute_diffs()
+
+    def _set_pull_error(self, message):
+        """A change read from Xero could not be applied to the partner."""
+        self.write({"error_message": message, "error_at": fields.Datetime.now()})
+        self.env["xero.sync.log"]._record(self.backend_id, "pull_contact", "failed", message,
+                                          binding=self)
+
+    # === BUTTONS ===
+
+    def _check_contact_editor(self):
+        """Contact-level actions (push, pull, ignore, retry, refresh): on
+        linked contacts, whoever may edit their partners; otherwise a Xero
+        Manager. The bindings' bookkeeping is then done as the system."""
+        if self.env.su:
+            return
+        self.check_access("read")
+        if self and all(binding.odoo_id for binding in self):
+            self.odoo_id._xero_check_write(self)
+        else:
+            self._xero_check_manager()
 
     def action_unlink_partner(self):
         """Remove the link only; nothing is deleted in Odoo or in Xero."""
-        check_manager(self)
+        self._xero_check_manager()
         for binding in self:
             binding.diff_ids.unlink()
             binding.write({"odoo_id": False, "state": "review", "snapshot": None,
@@ -245,64 +321,37 @@ class XeroContact(models.Model):
             binding._ledger_relink()
         return True
 
-    def _check_contact_editor(self):
-        """Contact-level actions (push, pull, ignore, retry, refresh): on
-        linked contacts, whoever may edit their partners; otherwise a Xero
-        Manager."""
-        if self.env.su:
-            return
-        self.check_access("read")
-        if self and all(binding.odoo_id for binding in self):
-            check_record_write(self.odoo_id, self)
-        else:
-            check_manager(self)
+    def action_push_all(self):
+        """Push every difference of this contact to Xero."""
+        self._check_contact_editor()
+        bindings = self.sudo()
+        keys = {b.id: list({d.field for d in b.diff_ids if not cm.FIELD_BY_KEY[d.field].pull_only})
+                for b in bindings}
+        return self.env["xero.contact.exporter"].sudo()._run_for(bindings, keys)
 
-    # === ADDRESS RESOLUTION ===
+    def action_pull_all(self):
+        self._check_contact_editor()
+        bindings = self.sudo()
+        resolver = bindings.env["res.partner"]._xero_address_resolver()
+        for binding in bindings:
+            binding._pull_fields(list({d.field for d in binding.diff_ids}), resolver)
+        return True
 
-    @api.model
-    def _address_resolver(self):
-        return _AddressResolver(self.env)
+    def action_retry(self):
+        self._check_contact_editor()
+        bindings = self.sudo()
+        bindings._retry()
+        return self.env["xero.contact.exporter"].sudo()._run_for(bindings)
 
+    def action_ignore_all(self):
+        self._check_contact_editor()
+        self.sudo().diff_ids.action_ignore()
+        return True
 
-class _AddressResolver:
-    """Find Odoo countries / states for Xero's free-text address fields."""
-
-    def __init__(self, env):
-        self.env = env
-        self.countries = {}
-        for country in env["res.country"].with_context(lang="en_US").search_read(
-                [], ["code", "name"]):
-            self.countries[country["code"].upper()] = country["id"]
-            self.countries[country["name"].casefold()] = country["id"]
-        self.states = {}
-
-    def country(self, value):
-        value = cm.text(value)
-        if not value:
-            return self.env["res.country"], None
-        country_id = self.countries.get(value.casefold()) or self.countries.get(value.upper())
-        if not country_id:
-            return self.env["res.country"], _(
-                "Country “%s” matches no Odoo country; kept as text.", value)
-        return self.env["res.country"].browse(country_id), None
-
-    def state(self, value, country):
-        value = cm.text(value)
-        if not value:
-            return self.env["res.country.state"], None
-        state_id = None
-        if country:  # a region name means nothing without its country
-            if country.id not in self.states:
-                table = {}
-                for state in self.env["res.country.state"].with_context(
-                        lang="en_US").search_read([("country_id", "=", country.id)],
-                                                  ["code", "name"]):
-                    table.setdefault(state["code"].upper(), state["id"])
-                    table.setdefault(state["name"].casefold(), state["id"])
-                self.states[country.id] = table
-            states = self.states[country.id]
-            state_id = states.get(value.casefold()) or states.get(value.upper())
-        if not state_id:
-            return self.env["res.country.state"], _(
-                "Region “%s” matches no Odoo state; kept as text.", value)
-        return self.env["res.country.state"].browse(state_id), None
+    def action_refresh_from_xero(self):
+        """Re-read these contacts from Xero now."""
+        self._check_contact_editor()
+        try:
+            return self.env["xero.contact.reader"].sudo()._run_for(self.sudo())
+        except XeroError as exc:
+            raise UserError(exc.message) from exc

@@ -2,7 +2,6 @@ from odoo import api, fields, models
 
 from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
-from .xero_access import check_record_write
 
 SIDES = [
     (xdiff.ODOO, "Changed in Odoo"),
@@ -38,7 +37,7 @@ class XeroContactDiff(models.Model):
         """Whoever may edit the partners may settle their differences; the
         bindings' bookkeeping itself is done as the system. The differences
         must be of the user's companies (a partner may be shared)."""
-        check_record_write(self.partner_id, self)
+        self.partner_id._xero_check_write(self)
         return self.sudo()
 
     def _by_binding(self):
@@ -52,12 +51,12 @@ class XeroContactDiff(models.Model):
         diffs = self._checked()
         by_binding = {b.id: [f for f in keys if not cm.FIELD_BY_KEY[f].pull_only]
                       for b, keys in diffs._by_binding().items()}
-        return diffs.binding_id._push_now(by_binding)
+        return diffs.env["xero.contact.exporter"]._run_for(diffs.binding_id, by_binding)
 
     def action_pull(self):
         """Take the Xero value(s) into the partner."""
         diffs = self._checked()
-        resolver = diffs.env["xero.contact"]._address_resolver()
+        resolver = diffs.env["res.partner"]._xero_address_resolver()
         for binding, keys in diffs._by_binding().items():
             binding._pull_fields(keys, resolver)
         return True

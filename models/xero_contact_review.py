@@ -3,8 +3,6 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .xero_access import check_manager, check_record_read
-
 # More than this many contacts to import go to the background job, so a
 # browser request never runs for minutes.
 IMPORT_INLINE_LIMIT = 2000
@@ -17,7 +15,7 @@ class XeroContact(models.Model):
 
     def action_import(self):
         """Create partners from these Xero contacts and link them."""
-        check_manager(self)
+        self._xero_check_manager()
         todo = self.filtered(lambda b: b.state != "linked")
         for connection in todo.backend_id:
             connection._check_usable()
@@ -28,30 +26,30 @@ class XeroContact(models.Model):
                 return connection._notify(_(
                     "%s contacts are being imported in the background; the Synced tab "
                     "fills as batches finish.", len(bindings)), reload=True, kind="info")
-            connection._import_contacts(bindings)
+            self.env["xero.contact.importer"]._import(connection, bindings)
         return self._reload()
 
     def action_link(self):
         """Link each line to its chosen (or suggested) partner."""
-        check_manager(self)
+        self._xero_check_manager()
         for binding in self:
             binding._link(binding.link_partner_id, binding.merge_from or "none")
         return self._reload()
 
     def action_ignore(self):
-        check_manager(self)
+        self._xero_check_manager()
         self.filtered(lambda b: b.state == "review").write(
             {"state": "ignored", "sync_action": False})
         return self._reload()
 
     def action_stop_ignoring(self):
-        check_manager(self)
+        self._xero_check_manager()
         self.filtered(lambda b: b.state == "ignored").write({"state": "review"})
         return self._reload()
 
     def action_sync(self):
         """Apply the action chosen on each selected line."""
-        check_manager(self)
+        self._xero_check_manager()
         if not any(self.mapped("sync_action")):
             raise UserError(_("Choose an action (Import, Link or Ignore) on the lines first."))
         self.filtered(lambda b: b.sync_action == "ignore").action_ignore()
@@ -59,13 +57,13 @@ class XeroContact(models.Model):
         return self.filtered(lambda b: b.sync_action == "import").action_import()
 
     def action_open_partner(self):
-        check_record_read(self)
+        self._xero_check_read()
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "res.partner",
                 "res_id": self.odoo_id.id, "view_mode": "form"}
 
     def action_open_in_xero(self):
-        check_record_read(self)
+        self._xero_check_read()
         self.ensure_one()
         if not self.xero_url:
             raise UserError(_("This contact has no Xero link yet."))
@@ -79,7 +77,7 @@ class XeroContact(models.Model):
     def _connection(self):
         """The current company's connection, for a Xero Manager of it."""
         connection = self.env["xero.connection"]._for_current_company()
-        check_manager(connection)
+        connection._xero_check_manager()
         return connection
 
     def action_import_all_unmatched(self):
@@ -148,21 +146,3 @@ class XeroContact(models.Model):
 
     def _reload(self):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    # === BACKGROUND IMPORT ===
-
-    def _job_import_contacts_lines(self, connection, limit=2000):
-        lines = self.search([("backend_id", "=", connection.id), ("state", "!=", "linked"),
-                             ("sync_action", "=", "import")], limit=limit, order="id")
-        done = connection._import_contacts(lines)
-        remaining = self.search_count([("backend_id", "=", connection.id),
-                                       ("state", "!=", "linked"), ("sync_action", "=", "import")])
-        return done, remaining
-
-
-class XeroConnection(models.Model):
-    _inherit = "xero.connection"
-
-    def _job_import_contacts(self):
-        done, remaining = self.env["xero.contact"]._job_import_contacts_lines(self)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

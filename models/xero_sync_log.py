@@ -3,7 +3,29 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .xero_access import check_manager
+# operation: (label, direction). One spelling per operation, in one place.
+OPERATIONS = {
+    "pull_contacts": ("Read contacts from Xero", "pull"),
+    "import_contacts": ("Import contacts", "pull"),
+    "pull_contact": ("Pull a contact's change", "pull"),
+    "link_contact": ("Link a contact", "none"),
+    "push_contacts": ("Push contacts", "push"),
+    "push_contact": ("Push a contact", "push"),
+    "pull_ledger": ("Read the sales ledger", "pull"),
+    "push_invoices": ("Push invoices", "push"),
+    "push_invoice": ("Push an invoice", "push"),
+    "push_credit_note": ("Push a credit note", "push"),
+    "cancel_invoice": ("Cancel an invoice", "push"),
+    "cancel_credit_note": ("Cancel a credit note", "push"),
+    "approve_document": ("Approve in Xero", "push"),
+    "push_payment": ("Push a payment", "push"),
+    "delete_payment": ("Delete a payment", "push"),
+    "allocate_credit_note": ("Allocate a credit note", "push"),
+    "delete_allocation": ("Remove an allocation", "push"),
+    "delete_in_odoo": ("Deleted in Odoo", "none"),
+    "refresh_clients": ("Refresh client organisations", "pull"),
+    "pause": ("Rate limit pause", "none"),
+}
 
 
 class XeroSyncLog(models.Model):
@@ -22,11 +44,16 @@ class XeroSyncLog(models.Model):
     res_model = fields.Char("Model", index=True)
     res_id = fields.Many2oneReference("Record ID", model_field="res_model")
     record_name = fields.Char("Record")
+    # The binding whose state the entry is about: Retry goes through it.
+    binding_model = fields.Char(readonly=True)
+    binding_id = fields.Many2oneReference(model_field="binding_model", readonly=True)
     direction = fields.Selection(
         [("push", "Odoo → Xero"), ("pull", "Xero → Odoo"), ("none", "-")],
         default="push", required=True,
     )
-    operation = fields.Char(required=True)
+    operation = fields.Selection(
+        [(key, label) for key, (label, _direction) in OPERATIONS.items()], required=True,
+    )
     state = fields.Selection(
         [("queued", "Queued"), ("running", "Running"), ("done", "Done"),
          ("failed", "Failed")],
@@ -39,66 +66,51 @@ class XeroSyncLog(models.Model):
     count = fields.Integer("Records", default=1)
 
     @api.model
-    def _log_event(self, connection, operation, message, state="done", direction="none",
-                   count=0, record=None):
+    def _record(self, connection, operation, state="done", message=False, record=None,
+                binding=None, count=None):
+        """The one way to write the log.
+
+        About one record (``record``, or the Odoo record of ``binding``), the
+        entry still open for that operation is updated, so queue → run →
+        done/failed and each retry stay on one line. Otherwise (a whole run)
+        a new entry is written.
+        """
+        if binding and record is None:
+            record = binding.odoo_id or binding  # e.g. a contact line without partner
         now = fields.Datetime.now()
-        return self.sudo().create({
-            "connection_id": connection.id if connection else False,
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-            "record_name": record.display_name if record else operation,
-            "operation": operation,
-            "direction": direction,
-            "state": state,
-            "message": message,
-            "count": count,
-            "attempts": 1,
-            "started_at": now,
-            "finished_at": now,
-        })
-
-    # --- lifecycle of one operation on one record ---------------------------
-
-    def _current(self, connection, record, operation):
-        return self.sudo().search([
-            ("connection_id", "=", connection.id), ("res_model", "=", record._name),
-            ("res_id", "=", record.id), ("operation", "=", operation),
-            ("state", "!=", "done")], order="id desc", limit=1)
-
-    def _entry(self, connection, record, operation, direction):
-        log = self._current(connection, record, operation)
-        if not log:
-            log = self.sudo().create({
-                "connection_id": connection.id, "res_model": record._name,
-                "res_id": record.id, "record_name": record.display_name,
-                "operation": operation, "direction": direction, "state": "queued",
-            })
-        return log
-
-    @api.model
-    def _queue(self, connection, record, operation, direction="push"):
-        log = self._entry(connection, record, operation, direction)
-        log.write({"state": "queued", "message": False})
-        return log
-
-    @api.model
-    def _start(self, connection, record, operation, direction="push"):
-        log = self._entry(connection, record, operation, direction)
-        log.write({"state": "running", "attempts": log.attempts + 1,
-                   "started_at": fields.Datetime.now()})
-        return log
-
-    @api.model
-    def _finish(self, connection, record, operation, message=False, failed=False,
-                direction="push"):
-        log = self._entry(connection, record, operation, direction)
-        log.write({"state": "failed" if failed else "done", "message": message,
-                   "finished_at": fields.Datetime.now(), "attempts": log.attempts or 1})
-        return log
+        log = self.sudo().browse()
+        if record:
+            log = self.sudo().search([
+                ("connection_id", "=", connection.id), ("res_model", "=", record._name),
+                ("res_id", "=", record.id), ("operation", "=", operation),
+                ("state", "!=", "done")], order="id desc", limit=1)
+        vals = {"state": state, "message": message}
+        if state == "running":
+            vals.update(attempts=log.attempts + 1, started_at=now)
+        elif state in ("done", "failed"):
+            vals.update(finished_at=now, attempts=log.attempts or 1)
+            if not log:
+                vals["started_at"] = now
+        if count is not None:
+            vals["count"] = count
+        if binding:
+            vals.update(binding_model=binding._name, binding_id=binding.id)
+        if log:
+            log.write(vals)
+            return log
+        return self.sudo().create(dict(
+            vals,
+            connection_id=connection.id if connection else False,
+            operation=operation,
+            direction=OPERATIONS[operation][1],
+            res_model=record._name if record else False,
+            res_id=record.id if record else False,
+            record_name=record.display_name if record else OPERATIONS[operation][0],
+        ))
 
     def action_open_record(self):
-        check_manager(self, "read")
         self.ensure_one()
+        self._xero_check_manager("read")
         if not self.res_model or not self.res_id:
             raise UserError(_("This entry is not about a single record."))
         return {
@@ -109,15 +121,14 @@ class XeroSyncLog(models.Model):
         }
 
     def action_retry(self):
-        """Queue the failed operations again on their records."""
-        check_manager(self)
-        failed = self.filtered(lambda log: log.state == "failed" and log.res_model)
-        for log in failed:
-            record = self.env[log.res_model].browse(log.res_id).exists()
-            if record and hasattr(record, "_xero_retry"):
-                record._xero_retry()
-                log.write({"state": "queued", "message": _("Retry requested by %s",
-                                                           self.env.user.name)})
+        """Queue the failed operations again, through their bindings."""
+        self._xero_check_manager()
+        for log in self.filtered(lambda entry: entry.state == "failed" and entry.binding_model):
+            binding = self.env[log.binding_model].browse(log.binding_id).exists()
+            if binding:
+                binding._retry()
+                log.write({"state": "queued",
+                           "message": _("Retry requested by %s", self.env.user.name)})
         return True
 
     @api.model

@@ -55,7 +55,7 @@ def build(case):
     env, company = case.env, case.company
     company.xero_client_level = True
     conn = case.connect_practice()
-    run_job(env, conn, "_sync_contacts_from_xero")
+    run_job(env, conn, "_run_job", "pull_contacts")
     Contact = env["xero.contact"].with_context(active_test=False)
 
     def line(name):
@@ -66,7 +66,7 @@ def build(case):
     ignored.action_ignore()
     partner = linked.odoo_id
     partner.company_id = company
-    run_job(env, conn, "_pull_ledger")
+    run_job(env, conn, "_run_job", "pull_ledger")
     ledger = env["xero.ledger.invoice"].search([("connection_id", "=", conn.id)])
     # An invoice sent to Xero, and paid in part.
     conn.write({"invoice_sync_enabled": True, "payment_account_code": "090",
@@ -77,16 +77,15 @@ def build(case):
                                              "price_unit": 100})],
     })
     move.action_post()
-    run_job(env, conn, "_push_invoices")
+    run_job(env, conn, "_run_job", "push_invoices")
     env["account.payment.register"].with_context(
         active_model="account.move", active_ids=move.ids).create(
         {"amount": 20, "payment_date": date(2026, 5, 10)})._create_payments()
-    run_job(env, conn, "_push_invoices")
+    run_job(env, conn, "_run_job", "push_invoices")
     # A change made in Odoo and not sent yet: a difference on the partner.
     partner.city = "Napier"
-    log = env["xero.sync.log"]._log_event(conn, "push contact", "Xero refused the contact.",
-                                          state="failed", direction="push", count=1,
-                                          record=linked)
+    log = env["xero.sync.log"]._record(conn, "push_contact", "failed",
+                                       "Xero refused the contact.", binding=linked)
     # A client linked to its own organisation.
     client = env["res.partner"].create({"name": "Client A", "is_company": True,
                                         "company_id": company.id})

@@ -384,7 +384,7 @@ class TestClientLink(XeroCase):
         self.sandbox.clear_log()
         Form(self.client)
         self.assertEqual(self.sandbox.calls(), [], "opening reads the cache only")
-        self.env["xero.client.link"]._cron_refresh_all()
+        self.env["xero.client.refresher"]._run()
         self.assertTrue(link.refreshed_at)
         self.assertEqual(self.client.xero_client_name, "Client A Ltd")
 
@@ -529,7 +529,7 @@ class TestClientLink(XeroCase):
 
     def test_daily_refresh_stops_cleanly_at_the_rate_limit(self):
         cron = self.env.ref("xero_connector.ir_cron_xero_client_link_refresh")
-        self.assertEqual(cron.code.strip(), "model._cron_refresh_all()")
+        self.assertEqual(cron.code.strip(), "model._run()")
         link_a = self.link()
         link_b = self.link(partner=self.other, org=self.org_b)
         old = fields.Datetime.now() - timedelta(days=1)
@@ -541,16 +541,16 @@ class TestClientLink(XeroCase):
             retry_after=3600,
             match={"path": "/Organisation", "tenant": CLIENT_B},
         )
-        done = self.env["xero.client.link"]._cron_refresh_all()
+        done = self.env["xero.client.refresher"]._run()
         self.assertEqual(done, 1)
         self.assertGreater(link_a.refreshed_at, old)
         self.assertEqual(link_b.refreshed_at, old, "left for the next run")
-        log = self.env["xero.sync.log"].search([("operation", "=", "client_refresh")], limit=1)
+        log = self.env["xero.sync.log"].search([("operation", "=", "refresh_clients")], limit=1)
         self.assertEqual(log.state, "failed")
         self.assertIn("1 of 2", log.message)
         # Next run: both refreshed, logged as done.
-        self.assertEqual(self.env["xero.client.link"]._cron_refresh_all(), 2)
-        log = self.env["xero.sync.log"].search([("operation", "=", "client_refresh")], limit=1)
+        self.assertEqual(self.env["xero.client.refresher"]._run(), 2)
+        log = self.env["xero.sync.log"].search([("operation", "=", "refresh_clients")], limit=1)
         self.assertEqual(log.state, "done")
         self.assertEqual(link_b.refreshed_at > old, True)
 
@@ -566,7 +566,7 @@ class TestClientLink(XeroCase):
         self.env.cr.execute("ALTER TABLE xero_organisation ADD CONSTRAINT test_refuse_a "
                             "CHECK (name <> 'Client A Refused')")
         with mute_logger("odoo.sql_db", "odoo.addons.xero_connector.models.xero_client_link"):
-            self.env["xero.client.link"]._cron_refresh_all()
+            self.env["xero.client.refresher"]._run()
         self.assertIn("test_refuse_a", link_a.refresh_note)
         self.assertEqual(link_a.refreshed_at, old - timedelta(hours=1), "nothing half-done")
         self.assertGreater(link_b.refreshed_at, old)

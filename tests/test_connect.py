@@ -175,7 +175,7 @@ class TestConnect(XeroCase):
         self._callback(location)
         conn = self.connection()
         self.sandbox.generate(organisation=OTHER, contacts=3, seed=5)
-        self.run_job(conn, "_sync_contacts_from_xero")
+        self.run_job(conn, "_run_job", "pull_contacts")
         line = self.env["xero.contact"].search([("backend_id", "=", conn.id)], limit=1)
         self.run_job(line, "action_import")
         partner = line.odoo_id
@@ -225,7 +225,7 @@ class TestConnect(XeroCase):
             "organisation_id": practice.id}, allow_redirects=False)
         conn = self.connection()
         self.sandbox.generate(organisation=OTHER, contacts=3, seed=5)
-        self.run_job(conn, "_sync_contacts_from_xero")
+        self.run_job(conn, "_run_job", "pull_contacts")
         self.assertTrue(conn.contact_ids)
         with self.assertRaisesRegex(Exception, "cannot switch"):
             self.env["xero.connection"]._connect(self.company, client_a)

@@ -57,7 +57,7 @@ class TestFaults(FaultTally, XeroCase):
     def imported(self, count):
         """``count`` generated Xero contacts imported and linked."""
         self.sandbox.generate(organisation=PRACTICE, contacts=count, seed=count)
-        self.run_job(self.conn, "_sync_contacts_from_xero")
+        self.run_job(self.conn, "_run_job", "pull_contacts")
         lines = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
                                                  ("state", "=", "review")])
         self.run_job(lines, "action_import")
@@ -125,7 +125,7 @@ class TestFaults(FaultTally, XeroCase):
         self.sandbox.fault(kind="status", status=503, count=3,
                            match={"path": "/Contacts", "method": "POST"})
         self.sandbox.clear_log()
-        self.run_job(self.conn, "_push_contacts")
+        self.run_job(self.conn, "_run_job", "push_contacts")
         posts = self.sandbox.calls("/Contacts", "POST")
         self.assertEqual([p["status"] for p in posts], [503, 503, 503, 200])
         failed = lines.filtered("error_message")
@@ -133,8 +133,8 @@ class TestFaults(FaultTally, XeroCase):
         self.assertIn("503", failed[0].error_message)
         # Connection resets on the retry of those are retried too.
         self.sandbox.fault(kind="drop", count=1, match={"path": "/Contacts", "method": "POST"})
-        failed._xero_retry()
-        self.run_job(self.conn, "_push_contacts")
+        failed._retry()
+        self.run_job(self.conn, "_run_job", "push_contacts")
         self.assertFalse(lines.filtered("error_message"))
         self.survived(*self.compare_contacts(lines))
 
@@ -145,7 +145,7 @@ class TestFaults(FaultTally, XeroCase):
             [{"name": f"Slow Answer {i}", "city": "Napier"} for i in range(5)])
         self.sandbox.fault(kind="hang", seconds=3, apply=True,
                            match={"path": "/Contacts", "method": "POST"})
-        self.run_job(self.conn, "_push_contacts")
+        self.run_job(self.conn, "_run_job", "push_contacts")
         bindings = partners.xero_contact_ids
         self.assertEqual(len(bindings.filtered("external_id")), 5)
         self.survived(*self.compare_contacts(bindings))
@@ -156,7 +156,7 @@ class TestFaults(FaultTally, XeroCase):
         self.sandbox.fault(kind="token_expired",
                            match={"path": "/Contacts", "method": "POST"})
         self.sandbox.clear_log()
-        self.run_job(self.conn, "_push_contacts")
+        self.run_job(self.conn, "_run_job", "push_contacts")
         self.assertEqual(len(self.sandbox.calls("/connect/token")), 1)
         self.survived(*self.compare_contacts(lines))
 
@@ -169,21 +169,21 @@ class TestFaults(FaultTally, XeroCase):
         self.assertEqual(self.conn.state, "expired")
         self.assertTrue(all(lines.mapped("need_push")), "nothing marked synced")
         self.assertFalse(self.sandbox.calls("/Contacts", "POST"))
-        log = self.env["xero.sync.log"].search([("operation", "=", "push contacts")], limit=1)
+        log = self.env["xero.sync.log"].search([("operation", "=", "push_contacts")], limit=1)
         self.assertEqual(log.state, "failed")
         # Nothing was lost: once reconnected, the changes go out.
         self.connect_practice()
-        self.run_job(self.conn, "_push_contacts")
+        self.run_job(self.conn, "_run_job", "push_contacts")
         self.survived(*self.compare_contacts(lines))
 
     def test_malformed_answers_affect_their_record_only(self):
         self.sandbox.fault(kind="body", size_mb=10, match={"path": "/Contacts", "method": "GET"})
-        stats = self.run_job(self.conn, "_sync_contacts_from_xero")
+        stats = self.run_job(self.conn, "_run_job", "pull_contacts")
         self.assertEqual(stats["contacts"], 3, "a 10 MB answer is read")
         self.sandbox.fault(kind="status", status=502, count=3, body="<html>Bad gateway</html>",
                            content_type="text/html", match={"path": "/Contacts"})
         self.run_job(self.conn, "_cron_run", "pull_contacts")
-        log = self.env["xero.sync.log"].search([("operation", "=", "pull contacts"),
+        log = self.env["xero.sync.log"].search([("operation", "=", "pull_contacts"),
                                                 ("state", "=", "failed")], limit=1)
         self.assertIn("502", log.message)
         self.assertEqual(self.conn.state, "connected")

@@ -55,7 +55,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             conn = env["xero.connection"]._connect(
                 company, orgs.filtered(lambda o: o.tenant_id == PRACTICE))
             cr.commit()  # pylint: disable=invalid-commit
-            conn._sync_contacts_from_xero()
+            conn._run_job("pull_contacts")
             cls.conn_id, cls.auth_id, cls.company_id = conn.id, auth.id, company.id
 
     @classmethod
@@ -140,7 +140,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             f"conn = env['xero.connection'].browse({self.conn_id})\n"
             "lines = env['xero.contact'].search([('backend_id', '=', conn.id), "
             "('state', '=', 'review')])\n"
-            "conn._import_contacts(lines, 250)\n")
+            "env['xero.contact.importer']._import(conn, lines, 250)\n")
         killed = self.kill_when(process, *linked, threshold=500)
         done_before = self.scalar(*linked)
         self.assertTrue(killed and done_before < 5003, "killed in the middle")
@@ -148,7 +148,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
         def resume(env, conn):
             lines = env["xero.contact"].search([("backend_id", "=", conn.id),
                                                 ("state", "=", "review")])
-            conn._import_contacts(lines, 500)
+            env["xero.contact.importer"]._import(conn, lines, 500)
         self.in_job(resume)
 
         def check(env, conn):
@@ -175,10 +175,11 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
         pending = ("SELECT count(*) FROM xero_contact WHERE backend_id=%s AND NOT need_push "
                    "AND id = ANY(%s)", [self.conn_id, ids])
         process = self.odoo_process(
-            f"env['xero.connection'].browse({self.conn_id})._push_contacts(max_batches=20)\n")
+            f"env['xero.connection'].browse({self.conn_id})"
+            "._run_job('push_contacts', max_batches=20)\n")
         killed = self.kill_when(process, *pending, threshold=100)
         self.assertTrue(killed and self.scalar(*pending) < 1000, "killed in the middle")
-        self.in_job(lambda env, conn: conn._push_contacts(max_batches=40))
+        self.in_job(lambda env, conn: conn._run_job("push_contacts", max_batches=40))
         by_id = self.xero_by_id()
 
         def check(env, conn):
@@ -209,7 +210,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
         def worker():
             try:
                 barrier.wait(10)
-                self.in_job(lambda env, conn: conn._push_contacts(max_batches=10))
+                self.in_job(lambda env, conn: conn._run_job("push_contacts", max_batches=10))
             except Exception as exc:  # noqa: BLE001
                 errors.append(exc)
         threads = [threading.Thread(target=worker) for _i in range(2)]

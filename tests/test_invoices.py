@@ -55,7 +55,7 @@ class TestInvoicePush(XeroCase):
         return move
 
     def push(self):
-        return self.run_job(self.conn, "_push_invoices")
+        return self.run_job(self.conn, "_run_job", "push_invoices")
 
     def xero_invoice(self, move):
         binding = move.xero_invoice_ids
@@ -200,7 +200,7 @@ class TestInvoicePush(XeroCase):
         # Purge: finished entries older than the retention only; failures stay.
         self.env["ir.config_parameter"].sudo().set_param(
             "xero_connector.log_retention_days", 10)
-        old_failure = Log._log_event(self.conn, "push contact", "refused", state="failed")
+        old_failure = Log._record(self.conn, "push_contact", "failed", "refused")
         self.env.cr.execute("UPDATE xero_sync_log SET finished_at = now() - interval '11 days' "
                             "WHERE id IN %s", [(logs[1].id, old_failure.id)])
         self.env.cr.execute("UPDATE xero_sync_log SET create_date = now() - interval '11 days' "
@@ -368,7 +368,7 @@ class TestInvoicePush(XeroCase):
         still = next(i for i in self.sandbox.state(PRACTICE, "invoices")
                      if i["InvoiceID"] == doc["InvoiceID"])
         self.assertEqual(still["Status"], doc["Status"])
-        log = self.env["xero.sync.log"].search([("operation", "=", "delete in Odoo")])
+        log = self.env["xero.sync.log"].search([("operation", "=", "delete_in_odoo")])
         self.assertIn(f"{number} stays in Xero", log.message)
 
     def test_edit_of_an_approved_invoice_with_nothing_applied(self):
@@ -405,7 +405,7 @@ class TestInvoicePush(XeroCase):
         client = self.conn._xero_client()
         contact = self.customer.xero_contact_ids
         if not contact.external_id:
-            self.run_job(self.conn, "_push_contacts")
+            self.run_job(self.conn, "_run_job", "push_contacts")
         # Another document already uses the second invoice's number in Xero.
         client.save_invoices([{"Type": "ACCREC", "InvoiceNumber": moves[1].name,
                                "Contact": {"Name": "Someone Else"}, "LineItems": [

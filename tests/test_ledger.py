@@ -60,7 +60,7 @@ class TestLedger(XeroCase):
         super().setUp()
         self.sandbox.reset(self.sandbox_seed())
         self.conn = self.connect_practice()
-        self.run_job(self.conn, "_sync_contacts_from_xero")
+        self.run_job(self.conn, "_run_job", "pull_contacts")
         self.bayside_line = self.env["xero.contact"].search([("xero_name", "=", "Bayside Club")])
         self.run_job(self.bayside_line, "action_import")
         self.partner = self.bayside_line.odoo_id
@@ -75,7 +75,7 @@ class TestLedger(XeroCase):
                     if i["InvoiceNumber"] == number)
 
     def pull(self):
-        return self.run_job(self.conn, "_pull_ledger")
+        return self.run_job(self.conn, "_run_job", "pull_ledger")
 
     def line(self, number):
         return self.Ledger.search([("number", "=", number)])
@@ -211,12 +211,13 @@ class TestLedger(XeroCase):
 
     def test_a_first_pull_over_several_runs_reads_each_page_once(self):
         self.sandbox.generate(organisation=PRACTICE, contacts=20, invoices=2500, seed=4)
-        self.run_job(self.conn, "_sync_contacts_from_xero", True)
+        self.run_job(self.conn, "_run_job", "pull_contacts", full=True)
         lines = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
                                                  ("state", "=", "review")])
         self.run_job(lines, "action_import")
         self.sandbox.clear_log()
-        runs = [self.run_job(self.conn, "_pull_ledger", 1) for _run in range(3)]
+        runs = [self.run_job(self.conn, "_run_job", "pull_ledger", max_pages=1)
+                for _run in range(3)]
         self.assertEqual([r["done"] for r in runs], [False, False, True])
         gets = self.sandbox.calls("/Invoices", "GET")
         self.assertFalse([c for c in gets if "ContactIDs" in str(c["query"])], "no backfill")
@@ -262,7 +263,7 @@ class TestLedger(XeroCase):
         self.pull()
         self.sandbox.fault(kind="body", match={"path": "/Invoices", "method": "GET"},
                            mutate={"set_fields": {"Total": "not a number"}})
-        self.run_job(self.conn, "_pull_ledger")
+        self.run_job(self.conn, "_run_job", "pull_ledger")
         noted = self.Ledger.search([("note", "!=", False)])
         self.assertTrue(noted)
         self.assertIn("could not be read", noted[0].note)

@@ -41,7 +41,7 @@ class TestSyncWizard(XeroCase):
         self.sandbox.clear_log()
 
     def refresh(self):
-        return self.run_job(self.conn, "_sync_contacts_from_xero")
+        return self.run_job(self.conn, "_run_job", "pull_contacts")
 
     def line(self, name):
         return self.Binding.with_context(active_test=False).search(
@@ -176,7 +176,7 @@ class TestSyncWizard(XeroCase):
         self.assertFalse(self.sandbox.calls("/Contacts", "POST"), "sent by the push job")
         self.assertTrue(line.need_push)
         self.assertEqual({d.side for d in line.diff_ids}, {"odoo"})
-        self.run_job(self.conn, "_push_contacts")
+        self.run_job(self.conn, "_run_job", "push_contacts")
         contact = self.xero_contact("Northwind Traders")
         pobox = next(a for a in contact["Addresses"] if a["AddressType"] == "POBOX")
         self.assertEqual(pobox["City"], "Napier")
@@ -193,7 +193,7 @@ class TestSyncWizard(XeroCase):
         self.env.cr.execute("ALTER TABLE res_partner ADD CONSTRAINT test_refuse_smith "
                             "CHECK (name <> 'Smith & Sons')")
         with mute_logger("odoo.sql_db"):
-            self.run_job(self.conn, "_import_contacts", lines)
+            self.run_job(self.env["xero.contact.importer"], "_import", self.conn, lines)
         smith = self.line("Smith & Sons")
         self.assertEqual(smith.state, "review")
         self.assertIn("Could not import", smith.import_note)
@@ -288,10 +288,11 @@ class TestSyncWizard(XeroCase):
 
         with patch.object(TestCursor, "commit", dying_commit):
             self.assertRaisesNoRollback(
-                Interrupted, self.run_job, self.conn, "_import_contacts", lines, 500)
+                Interrupted, self.run_job, self.env["xero.contact.importer"], "_import",
+                self.conn, lines, 500)
         linked = lines.filtered(lambda b: b.state == "linked")
         self.assertEqual(len(linked), 500, "the first batch was committed")
-        self.run_job(self.conn, "_import_contacts", lines, 500)
+        self.run_job(self.env["xero.contact.importer"], "_import", self.conn, lines, 500)
         self.assertEqual(set(lines.mapped("state")), {"linked"})
         self.assertEqual(len(lines.mapped("odoo_id")), 1204)
         created = self.Partner.search([("id", "in", lines.odoo_id.ids)])
@@ -326,7 +327,7 @@ class TestSyncWizard(XeroCase):
         progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
         self.assertEqual((progress.done, progress.remaining), (len(lines), 0))
         log = self.env["xero.sync.log"].search([("connection_id", "=", self.conn.id),
-                                                ("operation", "=", "import contacts")])
+                                                ("operation", "=", "import_contacts")])
         self.assertEqual(sum(log.mapped("count")), len(lines))
 
     def test_import_costs_the_same_queries_per_contact_at_any_size(self):
@@ -337,7 +338,7 @@ class TestSyncWizard(XeroCase):
         per_contact = []
         for chunk in (lines[:100], lines[100:400]):
             before = sql_db.sql_counter
-            self.run_job(self.conn, "_import_contacts", chunk)
+            self.run_job(self.env["xero.contact.importer"], "_import", self.conn, chunk)
             per_contact.append((sql_db.sql_counter - before) / len(chunk))
         small, large = per_contact
         self.assertLessEqual(large, small * 1.1, per_contact)
@@ -400,11 +401,11 @@ class TestSyncWizard(XeroCase):
 
     def test_full_read_resumes_where_it_stopped(self):
         self.sandbox.generate(organisation=PRACTICE, contacts=2500, seed=4)
-        stats = self.run_job(self.conn, "_sync_contacts_from_xero", None, 2)
+        stats = self.run_job(self.conn, "_run_job", "pull_contacts", max_pages=2)
         self.assertFalse(stats["done"])
         self.assertEqual(self.conn.contacts_full_page, 3)
         self.sandbox.clear_log()
-        stats = self.run_job(self.conn, "_sync_contacts_from_xero")
+        stats = self.run_job(self.conn, "_run_job", "pull_contacts")
         self.assertTrue(stats["done"])
         [call] = self.sandbox.calls("/Contacts", "GET")
         self.assertEqual(call["query"].get("page"), "3", "no page read twice")

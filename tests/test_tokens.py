@@ -55,10 +55,9 @@ class TestTokens(XeroCase):
         # A sync given the client of another organisation refuses to start.
         other = self.auth._xero_client(PRACTICE)
         other.tenant_id = OTHER
-        for job in ("_sync_contacts_from_xero", "_push_contacts", "_pull_ledger",
-                    "_push_invoices"):
+        for job in ("pull_contacts", "push_contacts", "pull_ledger", "push_invoices"):
             with self.assertRaises(TenantMismatch):
-                getattr(self.conn, job)(client=other)
+                self.conn._run_job(job, client=other)
         self.assertFalse(self.sandbox.calls("/api.xro"))
 
     def test_invalid_grant_marks_expired_with_activity_and_keeps_tokens(self):
@@ -90,6 +89,27 @@ class TestTokens(XeroCase):
         self.auth._xero_access_token()
         self.assertNotEqual(self.auth.refresh_token, refresh_token)
         self.assertEqual(len(self.token_calls()), 2)
+
+    def test_silent_token_endpoint_ends_the_job_and_frees_the_lock(self):
+        """Xero's identity endpoint accepts the connection and never answers:
+        the scheduled job ends within the token timeout, the authorisation
+        row is not left locked, and the log says why."""
+        self.env["ir.config_parameter"].sudo().set_param("xero_connector.token_timeout", 2)
+        self.expire_access_token()
+        self.sandbox.fault(kind="hang", seconds=30, match={"path": "/connect/token"})
+        started = time.monotonic()
+        self.run_job(self.conn, "_cron_run", "pull_contacts")
+        # Odoo's test mode raises any request timeout below 10 s to 10 s;
+        # without a timeout the job would wait for the 30 s hang, or forever.
+        self.assertLess(time.monotonic() - started, 14)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT id FROM xero_authorization WHERE id = %s FOR UPDATE NOWAIT",
+                       [self.auth.id])  # raises LockNotAvailable if still held
+        log = self.env["xero.sync.log"].search([("connection_id", "=", self.conn.id),
+                                                ("operation", "=", "pull_contacts")], limit=1)
+        self.assertEqual(log.state, "failed")
+        self.assertIn("token", log.message.lower())
+        self.assertEqual(self.auth.state, "active", "a silent Xero is not an expired login")
 
     def test_grace_period_ends(self):
         old_refresh = self.auth.refresh_token
@@ -165,7 +185,7 @@ class TestTokens(XeroCase):
             self.env["xero.connection"].create({"company_id": self.conn.company_id.id})
 
     def test_users_only_see_their_companies_xero_records(self):
-        self.run_job(self.conn, "_sync_contacts_from_xero")
+        self.run_job(self.conn, "_run_job", "pull_contacts")
         own = self.conn.company_id
         other = self.env["res.company"].create({"name": "Other Branch Ltd"})
         groups = "base.group_user,xero_connector.group_xero_manager"

@@ -18,7 +18,7 @@ class TestTwoWay(XeroCase):
         super().setUp()
         self.sandbox.reset(self.sandbox_seed())
         self.conn = self.connect_practice()
-        self.run_job(self.conn, "_sync_contacts_from_xero")
+        self.run_job(self.conn, "_run_job", "pull_contacts")
         self.Binding = self.env["xero.contact"]
         self.sandbox.clear_log()
 
@@ -41,10 +41,10 @@ class TestTwoWay(XeroCase):
         self.conn._xero_client().save_contacts(payload, request_key(["test"], payload))
 
     def push(self):
-        return self.run_job(self.conn, "_push_contacts")
+        return self.run_job(self.conn, "_run_job", "push_contacts")
 
     def pull(self):
-        return self.run_job(self.conn, "_sync_contacts_from_xero", False)
+        return self.run_job(self.conn, "_run_job", "pull_contacts", full=False)
 
     def test_senta_bob_robert_robbie(self):
         self.conn.auto_push = False
@@ -217,7 +217,7 @@ class TestTwoWay(XeroCase):
 
     def test_batch_with_two_invalid_records(self):
         self.sandbox.generate(organisation=PRACTICE, contacts=60, seed=11)
-        self.run_job(self.conn, "_sync_contacts_from_xero", True)
+        self.run_job(self.conn, "_run_job", "pull_contacts", full=True)
         lines = self.Binding.search([("backend_id", "=", self.conn.id),
                                      ("state", "=", "review")])
         self.run_job(lines, "action_import")
@@ -240,11 +240,14 @@ class TestTwoWay(XeroCase):
             address = next(a for a in contact["Addresses"] if a["AddressType"] == "POBOX")
             self.assertEqual(address["City"], line.odoo_id.city)
         failed = self.env["xero.sync.log"].search([("state", "=", "failed"),
-                                                   ("res_model", "=", "xero.contact")])
-        self.assertEqual(set(failed.mapped("res_id")), {bad_email.id, clash.id})
+                                                   ("binding_model", "=", "xero.contact")])
+        self.assertEqual(set(failed.mapped("binding_id")), {bad_email.id, clash.id})
+        # The log names the partners, as users know them.
+        self.assertEqual(set(failed.mapped("res_id")), {bad_email.odoo_id.id, clash.odoo_id.id})
+        self.assertEqual(set(failed.mapped("res_model")), {"res.partner"})
         # Fix and retry from the log.
         bad_email.odoo_id._xero_primary_person().email = "good@example.com"
-        self.run_job(failed.filtered(lambda f: f.res_id == bad_email.id), "action_retry")
+        self.run_job(failed.filtered(lambda f: f.binding_id == bad_email.id), "action_retry")
         self.push()
         self.assertFalse(bad_email.error_message)
 
@@ -288,7 +291,7 @@ class TestTwoWay(XeroCase):
 
     def test_push_in_batches_of_fifty(self):
         self.sandbox.generate(organisation=PRACTICE, contacts=120, seed=5)
-        self.run_job(self.conn, "_sync_contacts_from_xero", True)
+        self.run_job(self.conn, "_run_job", "pull_contacts", full=True)
         lines = self.Binding.search([("backend_id", "=", self.conn.id),
                                      ("state", "=", "review")])
         self.run_job(lines, "action_import")
@@ -350,7 +353,7 @@ class TestTwoWay(XeroCase):
         self.sandbox.seed({"organisations": [{"OrganisationID": PRACTICE, "Contacts": [
             {"Name": "Jan van der Berg", "FirstName": "Jan", "LastName": "van der Berg",
              "EmailAddress": "jan@berg.example"}]}]})
-        self.run_job(self.conn, "_sync_contacts_from_xero", False)
+        self.run_job(self.conn, "_run_job", "pull_contacts", full=False)
         line, partner = self.imported("Jan van der Berg")
         self.assertFalse(partner.is_company)
         self.assertFalse(line.diff_ids)

@@ -28,7 +28,7 @@ class TestSyncScreenInBrowser(XeroCase):
         conn = self.connect_practice()
         partner = self.env["res.partner"].create({"name": "Bayside Club Ltd",
                                                   "is_company": True})
-        self.run_job(conn, "_sync_contacts_from_xero")
+        self.run_job(conn, "_run_job", "pull_contacts")
         with browser_page(self) as page:
             page.goto("/odoo/action-xero_connector.action_server_xero_sync_screen")
             page.wait("document.querySelector('.o_search_panel')", what="the tabs")
@@ -57,10 +57,10 @@ class TestLedgerInBrowser(XeroCase):
 
     def test_filters_and_pin(self):
         conn = self.connect_practice()
-        self.run_job(conn, "_sync_contacts_from_xero")
+        self.run_job(conn, "_run_job", "pull_contacts")
         line = self.env["xero.contact"].search([("xero_name", "=", "Bayside Club")])
         self.run_job(line, "action_import")
-        self.run_job(conn, "_pull_ledger")
+        self.run_job(conn, "_run_job", "pull_ledger")
         partner = line.odoo_id
         with browser_page(self) as page:
             page.goto(f"/odoo/res.partner/{partner.id}")

@@ -1,7 +1,5 @@
 from odoo import _, fields, models
 
-from ..models.xero_access import check_record_write
-
 
 class XeroClientImportWizard(models.TransientModel):
     """Confirm an import from a client's Xero organisation that would
@@ -52,7 +50,7 @@ class XeroClientImportWizard(models.TransientModel):
 
     def _check_editor(self):
         """Whoever may edit the client (and the contact to update)."""
-        check_record_write(self.partner_id | self.contact_id, self)
+        (self.partner_id | self.contact_id)._xero_check_write(self)
 
     def action_overwrite(self):
         self._check_editor()

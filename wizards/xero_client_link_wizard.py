@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.xero_access import check_company, check_manager
-
 
 class XeroClientLinkWizard(models.TransientModel):
     """Connect to Xero on a client: pick an organisation an existing login
@@ -82,8 +80,8 @@ class XeroClientLinkWizard(models.TransientModel):
 
     def _check_manager(self):
         """A Xero Manager of the wizard's company, who may see the client."""
-        check_manager(self)
-        check_company(self.env, self.company_id)
+        self._xero_check_manager()
+        self._xero_check_company(self.company_id)
         self.partner_id.check_access("read")
 
     def action_link(self):

@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from ..models.xero_access import check_manager
-
 
 class XeroLinkScoreWizard(models.TransientModel):
     _name = "xero.link.score.wizard"
@@ -10,5 +8,5 @@ class XeroLinkScoreWizard(models.TransientModel):
     min_score = fields.Float("Minimum score (%)", default=90.0, required=True)
 
     def action_link(self):
-        check_manager(self)
+        self._xero_check_manager()
         return self.env["xero.contact"]._link_by_score(self.min_score)

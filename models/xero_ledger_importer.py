@@ -1,5 +1,5 @@
-"""Pull the sales ledger (invoices, credit notes, payments) of linked
-customers, page by page, committing each page."""
+"""Xero's sales ledger (invoices, credit notes, payments) of linked
+customers → ``xero.ledger.invoice`` lines, page by page, each committed."""
 
 import logging
 from datetime import timedelta
@@ -11,7 +11,6 @@ from ..xero_core import ledger
 from ..xero_core.client import IDS_PER_CALL, PAGE_SIZE
 from ..xero_core.dates import to_naive_utc
 from ..xero_core.errors import XeroError
-from .xero_connection_contacts import WATERMARK_SKEW
 
 _logger = logging.getLogger(__name__)
 
@@ -20,91 +19,83 @@ FULL_LEDGER_EVERY = timedelta(days=1)
 ACCREC = 'Type=="ACCREC"'
 
 
-class XeroConnection(models.Model):
-    _inherit = "xero.connection"
+class XeroLedgerImporter(models.AbstractModel):
+    _name = "xero.ledger.importer"
+    _inherit = "xero.service"
+    _description = "Xero sales ledger → ledger lines"
 
-    ledger_synced_at = fields.Datetime("Invoices pulled up to", readonly=True)
-    credit_notes_synced_at = fields.Datetime("Credit notes pulled up to", readonly=True)
-    ledger_full_at = fields.Datetime("Last full ledger reconcile", readonly=True)
-    last_ledger_pull_at = fields.Datetime("Last ledger pull", readonly=True)
-
-    def _has_links(self):
-        return super()._has_links() or bool(
-            self.env["xero.ledger.invoice"].search_count([("connection_id", "in", self.ids)],
-                                                         limit=1))
-
-    def _reset_sync_state(self):
-        self.write({"ledger_synced_at": False, "credit_notes_synced_at": False,
-                    "ledger_full_at": False})
-        return super()._reset_sync_state()
-
-    def _ledger_contacts(self):
+    def _contacts(self, connection):
         """Xero ContactID -> commercial partner id, for linked contacts."""
-        bindings = self.env["xero.contact"].search([("backend_id", "=", self.id),
+        bindings = self.env["xero.contact"].search([("backend_id", "=", connection.id),
                                                      ("state", "=", "linked"),
                                                      ("external_id", "!=", False)])
         return {b.external_id: b.odoo_id.commercial_partner_id.id for b in bindings}
 
-    def _pull_ledger(self, max_pages=None, client=None):
-        """Returns {"calls", "invoices", "pages", "done"}."""
-        self.ensure_one()
-        client = self._client_for_sync(client)
+    def _run(self, connection, max_pages=None, client=None):
+        """Invoices, then credit notes changed since the watermarks; the
+        ledger of contacts linked since the last run; once a day what is
+        still open. Returns {"calls", "invoices", "pages", "done"}."""
+        connection.ensure_one()
+        client = connection._client_for_sync(client)
         calls_before = client.calls
         started = fields.Datetime.now()
-        contacts = self._ledger_contacts()
-        stats = {"invoices": 0, "pages": 0, "done": True}
+        contacts = self._contacts(connection)
+        stats = {"invoices": 0, "pages": 0, "done": True, "remaining": 0}
         # The first full read may take several runs (``max_pages``): each
         # goes on from the watermark, and none backfills.
-        first_run = not self.ledger_full_at
-        if not self.ledger_synced_at:
+        first_run = not connection.ledger_full_at
+        if not connection.ledger_synced_at:
             # Starting it: the contacts linked now are covered by it; those
             # linked meanwhile are backfilled once it is done.
-            self.env["xero.contact"].search([("backend_id", "=", self.id),
+            self.env["xero.contact"].search([("backend_id", "=", connection.id),
                                              ("state", "=", "linked")]).write(
                 {"ledger_backfilled": True})
         elif not first_run:
-            self._backfill_ledger(client, contacts, stats)
-        since = self.ledger_synced_at and self.ledger_synced_at - WATERMARK_SKEW
+            self._backfill(connection, client, contacts, stats)
+        since = connection.ledger_synced_at and connection.ledger_synced_at - self._watermark_skew
         pages = client.iter_invoice_pages(modified_since=since or None, where=ACCREC)
-        if not self._ledger_pages(pages, contacts, stats, "ledger_synced_at", max_pages):
-            stats.update(done=False, calls=client.calls - calls_before)
+        if not self._store_pages(connection, pages, contacts, stats, "ledger_synced_at",
+                                 max_pages):
+            stats.update(done=False, calls=client.calls - calls_before, remaining=1,
+                         processed=stats["invoices"])
             return stats
-        since = self.credit_notes_synced_at and self.credit_notes_synced_at - WATERMARK_SKEW
+        since = (connection.credit_notes_synced_at
+                 and connection.credit_notes_synced_at - self._watermark_skew)
         notes = client.iter_credit_note_pages(modified_since=since,
                                               where='Type=="ACCRECCREDIT"')
-        self._ledger_pages(notes, contacts, stats, "credit_notes_synced_at", None,
-                           kind=ledger.CREDIT_NOTE)
-        if not first_run and (not self.ledger_full_at
-                              or self.ledger_full_at < started - FULL_LEDGER_EVERY):
+        self._store_pages(connection, notes, contacts, stats, "credit_notes_synced_at", None,
+                          kind=ledger.CREDIT_NOTE)
+        if not first_run and (not connection.ledger_full_at
+                              or connection.ledger_full_at < started - FULL_LEDGER_EVERY):
             # Payments on part-paid invoices do not always bump UpdatedDateUTC:
             # re-read what is still open once a day.
             open_pages = client.iter_invoice_pages(statuses=["AUTHORISED"], where=ACCREC)
-            self._ledger_pages(open_pages, contacts, stats, None, None)
-            self.ledger_full_at = started
+            self._store_pages(connection, open_pages, contacts, stats, None, None)
+            connection.ledger_full_at = started
         elif first_run:
-            self.ledger_full_at = started
-        self.last_ledger_pull_at = started
-        stats["calls"] = client.calls - calls_before
-        self.env["xero.sync.log"]._log_event(
-            self, "pull ledger",
-            _("%(n)s invoice(s) and credit note(s) read in %(calls)s call(s).",
-              n=stats["invoices"], calls=stats["calls"]),
-            direction="pull", count=stats["invoices"])
+            connection.ledger_full_at = started
+        connection.last_ledger_pull_at = started
+        stats.update(calls=client.calls - calls_before, processed=stats["invoices"])
+        self.env["xero.sync.log"]._record(
+            connection, "pull_ledger",
+            message=_("%(n)s invoice(s) and credit note(s) read in %(calls)s call(s).",
+                      n=stats["invoices"], calls=stats["calls"]),
+            count=stats["invoices"])
         self._commit()
         return stats
 
-    def _ledger_pages(self, pages, contacts, stats, watermark_field, max_pages,
-                      kind=ledger.INVOICE):
+    def _store_pages(self, connection, pages, contacts, stats, watermark_field, max_pages,
+                     kind=ledger.INVOICE):
         """Store pages; False when stopped early by ``max_pages``."""
         count = 0
         for _page, records in pages:
             count += 1
             stats["pages"] += 1
             stats["invoices"] += len(records)
-            latest = self._upsert_ledger(records, contacts, kind)
+            latest = self._store(connection, records, contacts, kind)
             if watermark_field and latest and (
-                    not self[watermark_field] or latest > self[watermark_field]):
-                self[watermark_field] = latest
+                    not connection[watermark_field] or latest > connection[watermark_field]):
+                connection[watermark_field] = latest
             self._commit()
             # Keep memory flat over 50 pages of 1,000 invoices.
             self.env.invalidate_all()
@@ -112,45 +103,49 @@ class XeroConnection(models.Model):
                 return False
         return True
 
-    def _backfill_ledger(self, client, contacts, stats):
+    def _backfill(self, connection, client, contacts, stats):
         """Contacts linked since the last run: read their whole ledger."""
         pending = self.env["xero.contact"].search([
-            ("backend_id", "=", self.id), ("state", "=", "linked"),
+            ("backend_id", "=", connection.id), ("state", "=", "linked"),
             ("external_id", "!=", False), ("ledger_backfilled", "=", False)])
         for start in range(0, len(pending), IDS_PER_CALL):
             chunk = pending[start:start + IDS_PER_CALL]
             pages = client.iter_invoice_pages(contact_ids=chunk.mapped("external_id"),
                                               where=ACCREC)
-            self._ledger_pages(pages, contacts, stats, None, None)
+            self._store_pages(connection, pages, contacts, stats, None, None)
             chunk.ledger_backfilled = True
             self._commit()
         if pending:
             # Credit notes cannot be asked for by contact list: read them all
             # once; only those of linked contacts are kept.
             notes = client.iter_credit_note_pages(where='Type=="ACCRECCREDIT"')
-            self._ledger_pages(notes, contacts, stats, None, None, kind=ledger.CREDIT_NOTE)
+            self._store_pages(connection, notes, contacts, stats, None, None,
+                              kind=ledger.CREDIT_NOTE)
             self._commit()
 
-    def _pull_ledger_for_contacts(self, bindings):
-        """Refresh button: this contact's invoices and credit notes, now."""
-        client = self._xero_client()
-        contacts = self._ledger_contacts()
+    def _run_for(self, bindings):
+        """Refresh button: these contacts' invoices and credit notes, now."""
+        connection = bindings.backend_id
+        connection.ensure_one()
+        client = connection._xero_client()
+        contacts = self._contacts(connection)
         stats = {"invoices": 0, "pages": 0}
         try:
             pages = client.iter_invoice_pages(contact_ids=bindings.mapped("external_id"),
                                               where=ACCREC)
-            self._ledger_pages(pages, contacts, stats, None, None)
+            self._store_pages(connection, pages, contacts, stats, None, None)
             for binding in bindings:
                 notes = client.iter_credit_note_pages(
                     where=f'Type=="ACCRECCREDIT" AND Contact.ContactID==GUID("'
                           f'{binding.external_id}")')
-                self._ledger_pages(notes, contacts, stats, None, None, kind=ledger.CREDIT_NOTE)
+                self._store_pages(connection, notes, contacts, stats, None, None,
+                                  kind=ledger.CREDIT_NOTE)
         except XeroError as exc:
             raise UserError(exc.message) from exc
         bindings.write({"ledger_backfilled": True})
         return stats
 
-    def _upsert_ledger(self, records, contacts, kind):
+    def _store(self, connection, records, contacts, kind):
         """One page of Xero invoices / credit notes -> ledger lines of
         linked customers. Returns the newest UpdatedDateUTC seen."""
         Ledger = self.env["xero.ledger.invoice"]
@@ -158,14 +153,14 @@ class XeroConnection(models.Model):
         id_key = "CreditNoteID" if kind == ledger.CREDIT_NOTE else "InvoiceID"
         ids = [r.get(id_key) for r in records if isinstance(r, dict) and r.get(id_key)]
         existing = {line.external_id: line for line in Ledger.search(
-            [("connection_id", "=", self.id), ("external_id", "in", ids)])}
+            [("connection_id", "=", connection.id), ("external_id", "in", ids)])}
         latest = None
         to_create, payments_for = [], {}
         for record in records:
             try:
                 line = parse(record)
             except (ValueError, TypeError) as exc:
-                self._ledger_bad_record(record, id_key, existing, exc)
+                self._bad_record(connection, record, id_key, existing, exc)
                 continue
             if line.updated_at:
                 stamp = to_naive_utc(line.updated_at)
@@ -199,7 +194,7 @@ class XeroConnection(models.Model):
                 if line.payments:
                     payments_for[current.id] = line.payments
             else:
-                to_create.append((vals | {"connection_id": self.id,
+                to_create.append((vals | {"connection_id": connection.id,
                                           "external_id": line.external_id}, line.payments))
         if to_create:
             created = Ledger.create([vals for vals, _payments in to_create])
@@ -213,37 +208,13 @@ class XeroConnection(models.Model):
         ])
         return latest
 
-    def _ledger_bad_record(self, record, id_key, existing, exc):
+    def _bad_record(self, connection, record, id_key, existing, exc):
         """Xero sent something unreadable: say so on that line only."""
         message = _("Xero sent data that could not be read: %s", exc)
         external_id = record.get(id_key) if isinstance(record, dict) else None
         if external_id and external_id in existing:
             existing[external_id].note = message
         else:
-            self.env["xero.sync.log"]._log_event(
-                self, "pull ledger", f"{message} ({str(record)[:200]})", state="failed",
-                direction="pull", count=1)
-
-    def _job_pull_ledger(self):
-        stats = self._pull_ledger(max_pages=LEDGER_PAGES_PER_RUN)
-        self.env["ir.cron"]._notify_progress(done=stats["invoices"],
-                                             remaining=0 if stats["done"] else 1)
-
-
-class XeroContact(models.Model):
-    _inherit = "xero.contact"
-
-    ledger_backfilled = fields.Boolean(
-        readonly=True, copy=False,
-        help="The whole sales ledger of this contact has been read since it was linked.",
-    )
-
-    def _ledger_relink(self):
-        """Lines already read for these Xero contacts follow the new link;
-        the next pull reads their whole ledger again."""
-        for binding in self.filtered("external_id"):
-            self.env["xero.ledger.invoice"].search([
-                ("connection_id", "=", binding.backend_id.id),
-                ("contact_external_id", "=", binding.external_id),
-            ]).write({"partner_id": binding.odoo_id.commercial_partner_id.id or False})
-        self.write({"ledger_backfilled": False})
+            self.env["xero.sync.log"]._record(
+                connection, "pull_ledger", "failed", f"{message} ({str(record)[:200]})",
+                count=1)

@@ -1,0 +1,75 @@
+"""Xero contact lines → new Odoo partners (Import, on the Sync with Xero
+screen or in the background for large selections)."""
+
+import logging
+
+from odoo import _, fields, models
+
+_logger = logging.getLogger(__name__)
+
+IMPORT_BATCH = 500
+
+
+class XeroContactImporter(models.AbstractModel):
+    _name = "xero.contact.importer"
+    _inherit = "xero.service"
+    _description = "Xero contact lines → new partners"
+
+    def _run(self, connection, limit=2000):
+        """The background job: lines marked for import, oldest first.
+        Returns {"processed", "remaining"}."""
+        Binding = self.env["xero.contact"]
+        todo = [("backend_id", "=", connection.id), ("state", "!=", "linked"),
+                ("sync_action", "=", "import")]
+        done = self._import(connection, Binding.search(todo, limit=limit, order="id"))
+        return {"processed": done, "remaining": Binding.search_count(todo)}
+
+    def _import(self, connection, bindings, batch_size=IMPORT_BATCH):
+        """Create partners in batches, each committed with its lines: a
+        rerun after an interruption continues with what is left and creates
+        no duplicate."""
+        resolver = self.env["res.partner"]._xero_address_resolver()
+        done = 0
+        for start in range(0, len(bindings), batch_size):
+            batch = bindings[start:start + batch_size].exists().filtered(
+                lambda b: b.state != "linked" and not b.odoo_id)
+            if batch:
+                done += self._import_batch(connection, batch, resolver)
+            self._commit()
+        return done
+
+    def _import_batch(self, connection, bindings, resolver):
+        Partner = self.env["res.partner"].with_context(xero_no_push=True,
+                                                       tracking_disable=True)
+        rows = []  # (binding, partner vals, primary person vals, notes)
+        for binding in bindings:
+            vals, person, notes = Partner._xero_partner_vals(binding.xero_values or {},
+                                                             resolver)
+            rows.append((binding, vals, person, notes))
+        try:
+            with self.env.cr.savepoint():
+                created = list(zip(rows, Partner.create([r[1] for r in rows]), strict=True))
+        except Exception:  # noqa: BLE001 - find the bad record, keep the others
+            _logger.info("Batch import failed, importing one by one", exc_info=True)
+            created = []
+            for row in rows:
+                try:
+                    with self.env.cr.savepoint():
+                        created.append((row, Partner.create([row[1]])))
+                except Exception as exc:  # noqa: BLE001
+                    # Left on the screen with its note, not retried by the job.
+                    row[0].write({"import_note": _("Could not import: %s", exc),
+                                  "sync_action": False})
+        children = [dict(row[2], parent_id=partner.id) for row, partner in created if row[2]]
+        if children:
+            Partner.create(children)
+        now = fields.Datetime.now()
+        for (binding, _vals, _person, notes), partner in created:
+            binding.write({"odoo_id": partner.id, "state": "linked", "sync_action": False,
+                           "active": True, "snapshot": binding.xero_values, "sync_date": now,
+                           "import_note": "\n".join(notes) or False, "need_push": False,
+                           "ledger_backfilled": False})
+        self.env["xero.sync.log"]._record(
+            connection, "import_contacts",
+            message=_("%s partner(s) created from Xero.", len(created)), count=len(created))
+        return len(created)
