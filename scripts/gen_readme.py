@@ -17,6 +17,7 @@ SECTIONS = [
     ("INSTALL.md", "Installation"),
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
+    ("ARCHITECTURE.md", "How it is built"),
     ("CONTRIBUTORS.md", "Contributors"),
 ]
 TITLE = "Xero Connector"
