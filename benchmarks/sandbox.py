@@ -25,6 +25,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# The item invoice lines fall back to: Xero refuses an unknown ItemCode.
+GENERIC_ITEM = {"Code": "ODOO-ITEM", "Name": "Sold from Odoo", "IsSold": True}
+
+
 def bench_seed():
     """Two empty organisations (bulk data is generated afterwards), each
     reached by its own login."""
@@ -33,8 +37,10 @@ def bench_seed():
                   "name": "xero_connector benchmark", "redirect_uris": []}],
         "allow_any_localhost_redirect": True,
         "organisations": [
-            {"OrganisationID": ORG_A, "Name": "Benchmark Practice Ltd", "CountryCode": "NZ"},
-            {"OrganisationID": ORG_B, "Name": "Benchmark Second Ltd", "CountryCode": "NZ"},
+            {"OrganisationID": ORG_A, "Name": "Benchmark Practice Ltd", "CountryCode": "NZ",
+             "Items": [GENERIC_ITEM]},
+            {"OrganisationID": ORG_B, "Name": "Benchmark Second Ltd", "CountryCode": "NZ",
+             "Items": [GENERIC_ITEM]},
         ],
         "users": [
             {"email": LOGIN_A, "password": "secret", "first_name": "Pat",
