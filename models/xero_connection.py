@@ -152,22 +152,22 @@ class XeroConnection(models.Model):
                                               "Xero branding themes")
     xero_item_ids = fields.One2many("xero.item", "backend_id", "Xero items")
     sales_account_id = fields.Many2one(
-        "xero.account", "Sales account", ondelete="restrict", copy=False,
+        "xero.account", "Sales account", ondelete="set null", copy=False,
         domain="[('connection_id', '=', id), ('for_sales', '=', True)]",
         help="The Xero revenue account invoice lines are coded to (a product linked to a "
              "Xero item uses the item's sales account).")
     payment_account_id = fields.Many2one(
-        "xero.account", "Payment account", ondelete="restrict", copy=False,
+        "xero.account", "Payment account", ondelete="set null", copy=False,
         domain="[('connection_id', '=', id), ('accepts_payments', '=', True)]",
         help="The Xero bank account payments of journals not mapped below go to.")
     journal_map_ids = fields.One2many("xero.journal.map", "connection_id", "Bank accounts")
     default_item_id = fields.Many2one(
-        "xero.item", "Generic item", ondelete="restrict", copy=False,
+        "xero.item", "Generic item", ondelete="set null", copy=False,
         domain="[('backend_id', '=', id), ('is_sold', '=', True)]",
         help="The Xero item sent on lines whose product is not linked to one; empty to send "
              "no item.")
     branding_theme_id = fields.Many2one(
-        "xero.branding.theme", "Branding theme", ondelete="restrict", copy=False,
+        "xero.branding.theme", "Branding theme", ondelete="set null", copy=False,
         domain="[('connection_id', '=', id)]")
     rounding_policy = fields.Selection(
         [("line", "Add a rounding line"), ("flag", "Mark the invoice")], "Totals that differ",
@@ -179,7 +179,7 @@ class XeroConnection(models.Model):
         "Rounding tolerance", default=0.05, digits=(16, 2),
         help="Largest difference a rounding line covers; a larger one is marked instead.")
     rounding_account_id = fields.Many2one(
-        "xero.account", "Rounding account", ondelete="restrict", copy=False,
+        "xero.account", "Rounding account", ondelete="set null", copy=False,
         domain="[('connection_id', '=', id), ('for_sales', '=', True)]",
         help="Account of rounding lines; the sales account when empty.")
 

@@ -16,6 +16,10 @@ class XeroItem(models.Model):
     _rec_name = "code"
     _rec_names_search = ["code", "name"]
 
+    # Items are the organisation's settings as much as links: they go with
+    # their connection.
+    backend_id = fields.Many2one("xero.connection", "Connection", required=True,
+                                 ondelete="cascade", index=True)
     odoo_id = fields.Many2one("product.template", "Product", ondelete="set null", index=True,
                               readonly=True)
     state = fields.Selection(

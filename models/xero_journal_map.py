@@ -23,7 +23,7 @@ class XeroJournalMap(models.Model):
         domain="[('journal_id', '=', journal_id)]",
         help="Only payments of this method; empty for every payment of the journal.")
     xero_account_id = fields.Many2one(
-        "xero.account", "Xero bank account", required=True, ondelete="restrict",
+        "xero.account", "Xero bank account", required=True, ondelete="cascade",
         domain="[('connection_id', '=', connection_id), ('accepts_payments', '=', True)]")
 
     _sql_constraints = [

@@ -30,7 +30,7 @@ class XeroTaxMap(models.Model):
                              domain="[('type_tax_use', 'in', ('sale', 'purchase'))]")
     tax_use = fields.Selection(related="tax_id.type_tax_use", store=True, string="Used on")
     xero_tax_rate_id = fields.Many2one(
-        "xero.tax.rate", "Xero tax rate", ondelete="restrict",
+        "xero.tax.rate", "Xero tax rate", ondelete="cascade",
         domain="[('connection_id', '=', connection_id),"
                " ('for_purchases' if tax_use == 'purchase' else 'for_sales', '=', True)]")
     xero_tax_type = fields.Char(related="xero_tax_rate_id.tax_type", string="Xero tax type")
