@@ -145,7 +145,9 @@ class XeroInvoiceExporter(models.AbstractModel):
         self._check_settings(connection)
         TaxMap = self.env["xero.tax.map"]
         product_lines = move.invoice_line_ids.filtered(lambda x: x.display_type == "product")
-        taxed = product_lines.filtered("tax_ids")
+        # A zero tax is the same included or not: only the others decide
+        # whether the document's amounts include tax (Xero takes one kind).
+        taxed = product_lines.filtered(lambda x: any(t.amount for t in x.tax_ids))
         inclusive = bool(taxed) and all(any(t.price_include for t in line.tax_ids)
                                         for line in taxed)
         lines = []
@@ -170,7 +172,7 @@ class XeroInvoiceExporter(models.AbstractModel):
                 "tax_rate": rate.rate,
                 "item_code": item.code,
                 "price_include": any(taxes.mapped("price_include")),
-                "taxed": bool(taxes),
+                "taxed": line in taxed,
                 "amount": line.price_total if inclusive else line.price_subtotal,
             })
         self._check_currency(connection, move)

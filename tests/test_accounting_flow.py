@@ -76,9 +76,10 @@ class TestAccountingFlow(AccountingCase):
                 line.xero_account_id = self.account("092")
 
     def usd_invoice(self, **vals):
-        """Tax-inclusive, in USD, with a discount."""
-        return self.invoice([(230.0, 3, 10, self.tax_incl), (49.99, 1, 0, self.tax_incl)],
-                            currency_id=self.usd.id, **vals)
+        """Tax-inclusive, in USD, with a discount (and a zero-rated line, the
+        same included or not)."""
+        return self.invoice([(230.0, 3, 10, self.tax_incl), (49.99, 1, 0, self.tax_incl),
+                             (20.0, 1, 0, self.zero)], currency_id=self.usd.id, **vals)
 
     def click(self, model, method, records):
         self.authenticate(self.manager.login, "xero-flow-pass")
@@ -133,7 +134,8 @@ class TestAccountingFlow(AccountingCase):
         self.assertEqual(doc["LineAmountTypes"], "Inclusive")
         self.assertEqual(float(doc["CurrencyRate"]), 0.6, "the company's rate")
         self.assertEqual(doc["LineItems"][0]["DiscountRate"], 10)
-        self.assertEqual([li["TaxType"] for li in doc["LineItems"]], ["OUTPUT2", "OUTPUT2"])
+        self.assertEqual([li["TaxType"] for li in doc["LineItems"]],
+                         ["OUTPUT2", "OUTPUT2", "ZERORATED"])
         self.assert_totals_match(move)
 
     def test_4_paid_in_odoo_batched_to_xero(self):
