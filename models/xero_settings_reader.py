@@ -46,6 +46,8 @@ class XeroSettingsReader(models.AbstractModel):
             connection, [sm.item(i) for i in items if i.get("ItemID")])
         connection.settings_read_at = fields.Datetime.now()
         self._propose_defaults(connection)
+        # A connection made before the jobs of its settings and payments existed gets them.
+        connection._ensure_crons()
         calls = client.calls - calls_before
         self.env["xero.sync.log"]._record(connection, "pull_settings", message=_(
             "%(accounts)s accounts, %(rates)s tax rates, %(currencies)s currencies, %(themes)s "
