@@ -52,7 +52,8 @@ class TestPayments(AccountingCase):
 
     def test_credit_note_allocations_one_call_per_credit_note(self):
         self.conn.invoice_status = "AUTHORISED"
-        first, second = self.invoice(), self.invoice()
+        # 46.00 of credit over two invoices of 23.00: two allocations, one credit note.
+        first, second = (self.invoice([(20.0, 1, 0, self.tax15)]) for _i in range(2))
         refund = self.invoice([(40.0, 1, 0, self.tax15)], move_type="out_refund")
         self.push()
         lines = (first | second | refund).line_ids.filtered(
@@ -61,9 +62,9 @@ class TestPayments(AccountingCase):
         self.sandbox.clear_log()
         self.push()
         self.assertEqual(len(self.sandbox.calls("/Allocations", "PUT")), 1)
-        credited = sorted(float(self.xero_invoice(m)["AmountCredited"]) for m in (first,
-                                                                                 second))
-        self.assertEqual(sum(credited), 46.0, "the whole credit note, over both invoices")
+        credited = [float(self.xero_invoice(m)["AmountCredited"]) for m in (first, second)]
+        self.assertEqual(credited, [23.0, 23.0], "the whole credit note, over both invoices")
+        self.assertEqual(len((first | second).xero_invoice_ids.payment_ids), 2)
 
     # -- Xero → Odoo ----------------------------------------------------------------
 
