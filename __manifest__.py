@@ -24,6 +24,7 @@
         "views/xero_templates.xml",
         "views/res_config_settings_views.xml",
         "views/xero_menus.xml",
+        "views/xero_accounting_views.xml",
         "data/xero_client_link_data.xml",
         "views/xero_client_link_views.xml",
         "wizards/xero_client_link_wizard_views.xml",

@@ -32,6 +32,7 @@ SCENARIOS = {
     "incremental": ("refresh", "import"),
     "push": ("refresh", "import"),
     "invoices": ("refresh", "import"),
+    "totals": ("refresh", "import"),
     "rate-limits": (),
 }
 
@@ -98,6 +99,9 @@ def run_scenarios(bench, steps):
             bench, org_a, volumes.changes, volumes.pushed_partners),
         "invoices": lambda report: invoices.push(
             bench, org_a, volumes.changes + volumes.pushed_partners, volumes.pushed_invoices),
+        "totals": lambda report: invoices.totals(
+            bench, org_a, volumes.changes + volumes.pushed_partners + volumes.pushed_invoices,
+            volumes.totals_invoices),
         "rate-limits": lambda report: rate_limits.full_sync(bench, org_b),
     }
     failed = set()

@@ -18,7 +18,8 @@ class Volumes:
     invoices: int = 50_000  # Xero invoices and bills of each organisation
     changes: int = 100  # contacts changed in Xero before the incremental refresh
     pushed_partners: int = 1_000  # partners changed in Odoo, then pushed
-    pushed_invoices: int = 500  # customer invoices posted in Odoo, then pushed
+    pushed_invoices: int = 500  # customer invoices posted and paid in Odoo, then pushed
+    totals_invoices: int = 200  # generated invoices whose totals are compared with Xero's
     matching_partners: int = 100_000  # partners the suggestions are computed against
 
     def as_dict(self):
@@ -27,7 +28,7 @@ class Volumes:
 
 FULL = Volumes()
 QUICK = Volumes(contacts=1_000, invoices=5_000, changes=10, pushed_partners=100,
-                pushed_invoices=50, matching_partners=10_000)
+                pushed_invoices=50, totals_invoices=40, matching_partners=10_000)
 
 
 def pages(records):

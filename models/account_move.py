@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..xero_core.errors import XeroError
+
 SYNCED_TYPES = ("out_invoice", "out_refund")
 
 
@@ -16,9 +18,14 @@ class AccountMove(models.Model):
         "Xero sync", compute="_compute_xero_binding")
     xero_error = fields.Text(compute="_compute_xero_binding")
     xero_rounding_difference = fields.Float(compute="_compute_xero_binding")
+    xero_paid = fields.Boolean("Paid in Xero", compute="_compute_xero_binding")
+    xero_amount_due = fields.Float("Due in Xero", compute="_compute_xero_binding")
+    xero_payment_ids = fields.One2many("xero.invoice.payment", string="Xero payments",
+                                       compute="_compute_xero_binding")
 
     @api.depends("xero_invoice_ids.state", "xero_invoice_ids.xero_number",
-                 "xero_invoice_ids.error_message", "xero_invoice_ids.xero_status")
+                 "xero_invoice_ids.error_message", "xero_invoice_ids.xero_status",
+                 "xero_invoice_ids.xero_amount_due", "xero_invoice_ids.payment_ids")
     def _compute_xero_binding(self):
         for move in self:
             binding = move.xero_invoice_ids[:1]
@@ -28,6 +35,9 @@ class AccountMove(models.Model):
             move.xero_sync_state = binding.state
             move.xero_error = binding.error_message
             move.xero_rounding_difference = binding.rounding_difference
+            move.xero_paid = binding.xero_status == "PAID"
+            move.xero_amount_due = binding.xero_amount_due
+            move.xero_payment_ids = binding.payment_ids
 
     def _post(self, soft=True):
         reposted = self.filtered("posted_before")
@@ -79,6 +89,26 @@ class AccountMove(models.Model):
         self.sudo().xero_invoice_ids._retry()
         return True
 
+    def action_xero_refresh(self):
+        """Read the invoice from Xero now: its status, and the payments made
+        or deleted there (registered or unreconciled in Odoo)."""
+        self._xero_check_write()
+        self.ensure_one()
+        binding = self.sudo().xero_binding_id
+        if not binding.external_id:
+            raise UserError(_("This invoice is not in Xero yet."))
+        binding.backend_id._check_usable()
+        try:
+            binding._refresh_from_xero()
+        except XeroError as exc:
+            raise UserError(exc.message) from exc
+        message = _("Read from Xero: %(status)s, %(due)s due.", status=binding.xero_status,
+                    due=binding.xero_amount_due)
+        if binding.error_message:
+            message = binding.error_message
+        return binding.backend_id._notify(message, reload=True,
+                                          kind="warning" if binding.error_message else "success")
+
     def action_xero_open(self):
         self._xero_check_read()
         self.ensure_one()
@@ -92,9 +122,10 @@ class AccountPartialReconcile(models.Model):
     _inherit = "account.partial.reconcile"
 
     def _xero_mark(self):
+        # Any document Xero has: one reset to draft (and re-posted) keeps
+        # its Xero payments until they are removed there.
         moves = (self.debit_move_id | self.credit_move_id).move_id
-        moves.sudo().xero_invoice_ids.filtered(
-            lambda b: b.state == "synced").write({"need_payment_sync": True})
+        moves.sudo().xero_invoice_ids.filtered("external_id").write({"need_payment_sync": True})
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -44,6 +44,11 @@ JOBS = {
                          enabled="invoice_sync_enabled", scopes=INVOICE_SCOPES),
     "import_contacts": Job("xero.contact.importer", "Import Xero contacts (background)",
                            1, "days", 60 * 24),
+    "pull_settings": Job("xero.settings.reader", "Read Xero settings", 1, "days", 60 * 6,
+                         scopes=("accounting.settings", "accounting.settings.read")),
+    "pull_payments": Job("xero.payment.importer", "Register payments made in Xero", 1, "hours",
+                         25, scopes=INVOICE_SCOPES + ("accounting.payments",
+                                                      "accounting.payments.read")),
 }
 
 
@@ -129,21 +134,54 @@ class XeroConnection(models.Model):
         [("reference", "Odoo number as Xero reference"),
          ("number", "Odoo number as Xero invoice number")],
         "Odoo invoice number", default="reference", required=True)
-    sales_account_code = fields.Char("Xero account code", default="200",
-                                     help="Xero revenue account for invoice lines.")
-    default_item_code = fields.Char(
-        "Generic item code", default="ODOO-ITEM",
-        help="ItemCode sent for lines whose product has no Xero item code (create this item "
-             "in Xero); empty to send none.")
     tax_map_ids = fields.One2many("xero.tax.map", "connection_id", "Tax mapping")
-    payment_account_code = fields.Char(
-        "Payment account", help="Code of the Xero bank account payments are recorded in; "
-                                "payments do not sync without it.")
     deletion_mode = fields.Selection(
         [("keep", "Non-destructive"), ("mirror", "Mirror cancellations")],
         "Cancelled invoices", default="keep", required=True,
         help="Mirror: a cancelled Odoo invoice voids (or, while draft, deletes) its Xero "
              "twin as far as Xero allows.")
+
+    # Accounting as Xero keeps it: the organisation's settings read from Xero
+    # (xero.settings.reader), and what invoices and payments use of them.
+    # Every choice is a record read from Xero, checked again before each export.
+    settings_read_at = fields.Datetime("Xero settings read", readonly=True, copy=False)
+    xero_account_ids = fields.One2many("xero.account", "connection_id", "Xero accounts")
+    xero_tax_rate_ids = fields.One2many("xero.tax.rate", "connection_id", "Xero tax rates")
+    xero_currency_ids = fields.One2many("xero.currency", "connection_id", "Xero currencies")
+    xero_branding_theme_ids = fields.One2many("xero.branding.theme", "connection_id",
+                                              "Xero branding themes")
+    xero_item_ids = fields.One2many("xero.item", "backend_id", "Xero items")
+    sales_account_id = fields.Many2one(
+        "xero.account", "Sales account", ondelete="set null", copy=False,
+        domain="[('connection_id', '=', id), ('for_sales', '=', True)]",
+        help="The Xero revenue account invoice lines are coded to (a product linked to a "
+             "Xero item uses the item's sales account).")
+    payment_account_id = fields.Many2one(
+        "xero.account", "Payment account", ondelete="set null", copy=False,
+        domain="[('connection_id', '=', id), ('accepts_payments', '=', True)]",
+        help="The Xero bank account payments of journals not mapped below go to.")
+    journal_map_ids = fields.One2many("xero.journal.map", "connection_id", "Bank accounts")
+    default_item_id = fields.Many2one(
+        "xero.item", "Generic item", ondelete="set null", copy=False,
+        domain="[('backend_id', '=', id), ('is_sold', '=', True)]",
+        help="The Xero item sent on lines whose product is not linked to one; empty to send "
+             "no item.")
+    branding_theme_id = fields.Many2one(
+        "xero.branding.theme", "Branding theme", ondelete="set null", copy=False,
+        domain="[('connection_id', '=', id)]")
+    rounding_policy = fields.Selection(
+        [("line", "Add a rounding line"), ("flag", "Mark the invoice")], "Totals that differ",
+        default="line", required=True,
+        help="Xero rounds tax line by line. When Xero would not reproduce Odoo's total: add a "
+             "rounding line of the difference (within the tolerance), or send the invoice as "
+             "it is and mark it with the difference.")
+    rounding_tolerance = fields.Float(
+        "Rounding tolerance", default=0.05, digits=(16, 2),
+        help="Largest difference a rounding line covers; a larger one is marked instead.")
+    rounding_account_id = fields.Many2one(
+        "xero.account", "Rounding account", ondelete="set null", copy=False,
+        domain="[('connection_id', '=', id), ('for_sales', '=', True)]",
+        help="Account of rounding lines; the sales account when empty.")
 
     # Watermarks of the incremental pulls (see the reader services)
     contacts_synced_at = fields.Datetime("Contacts pulled up to", readonly=True)
@@ -302,6 +340,7 @@ class XeroConnection(models.Model):
             organisation._refresh_details()
         except XeroError as exc:
             _logger.warning("Could not read the Xero organisation details: %s", exc.message)
+        self.env["xero.settings.reader"]._run_safely(conn)
         conn.message_post(body=_("Connected to %(org)s by %(user)s.",
                                  org=organisation.name, user=self.env.user.name))
         return conn
@@ -319,6 +358,7 @@ class XeroConnection(models.Model):
                     "contacts_full_page": 0, "contacts_full_started": False,
                     "ledger_synced_at": False, "credit_notes_synced_at": False,
                     "ledger_full_at": False})
+        self.env["xero.settings.reader"]._forget(self)
         return True
 
     def _check_usable(self):
@@ -432,6 +472,18 @@ class XeroConnection(models.Model):
         except XeroError as exc:
             raise UserError(exc.message) from exc
         return True
+
+    def action_refresh_xero_settings(self):
+        """Read the organisation's accounts, tax rates, currencies, branding
+        themes and items again (also daily and on connect)."""
+        self._xero_check_manager()
+        self.ensure_one()
+        self._check_usable()
+        try:
+            stats = self.env["xero.settings.reader"]._run(self)
+        except XeroError as exc:
+            raise UserError(exc.message) from exc
+        return self._notify(_("Xero settings read (%s calls).", stats["calls"]), reload=True)
 
     def _refresh_contacts(self, include_archived=False):
         """Refresh from Xero (the Sync with Xero screen's buttons)."""

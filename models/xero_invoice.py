@@ -1,6 +1,7 @@
 from odoo import _, fields, models
 
 from ..xero_core import invoice_mapping as im
+from ..xero_core import payment_mapping as pm
 from ..xero_core.endpoints import credit_note_link, invoice_link
 
 
@@ -34,7 +35,15 @@ class XeroInvoice(models.Model):
     rounding_difference = fields.Float(
         readonly=True, digits=(16, 2),
         help="Xero's total minus Odoo's: Xero rounds line by line.")
+    rounding_added = fields.Float(
+        readonly=True, digits=(16, 2),
+        help="The rounding line sent so that Xero's total is Odoo's (connection's policy).")
+    xero_amount_paid = fields.Float("Paid in Xero", readonly=True, digits=(16, 2))
+    xero_amount_due = fields.Float("Due in Xero", readonly=True, digits=(16, 2))
     need_payment_sync = fields.Boolean(readonly=True, index=True)
+    need_payment_import = fields.Boolean(
+        readonly=True, index=True,
+        help="Xero's payments of this document changed: registered in Odoo by the next run.")
     payment_ids = fields.One2many("xero.invoice.payment", "binding_id")
 
     _sql_constraints = [
@@ -62,9 +71,12 @@ class XeroInvoice(models.Model):
 
     def _retry(self):
         """Send the same change again (same key: Xero replays it if it had
-        it); a synced document whose payments failed retries those."""
+        it); a synced document whose payments failed retries those, both
+        ways."""
         payments = self.filtered(lambda b: b.state == "synced" and b.error_message)
-        payments.write({"need_payment_sync": True, "error_message": False})
+        payments.write({"need_payment_sync": True, "need_payment_import": True,
+                        "error_message": False})
+        payments.payment_ids.filtered(lambda p: p.state == "error")._retry()
         others = self - payments
         others.write({"state": "queued"})
         return super(XeroInvoice, others)._retry()
@@ -80,7 +92,10 @@ class XeroInvoice(models.Model):
             "xero_number": element.get("CreditNoteNumber" if credit else "InvoiceNumber"),
             "xero_status": element.get("Status"),
             "xero_total": xero_total,
+            "xero_amount_paid": element.get("AmountPaid") or 0,
+            "xero_amount_due": element.get("AmountDue", element.get("RemainingCredit")) or 0,
             "rounding_difference": im.rounding_difference(xero_total, move.amount_total),
+            "rounding_added": im.rounding_added(element),
             "state": "synced",
             "need_push": False,
             "need_payment_sync": True,
@@ -89,7 +104,72 @@ class XeroInvoice(models.Model):
         })
         message = _("Sent to Xero as %(number)s (%(status)s).",
                     number=self.xero_number, status=self.xero_status)
+        if self.rounding_added:
+            message += " " + _("A rounding line of %s makes Xero's total Odoo's.",
+                               self.rounding_added)
         if self.rounding_difference:
             message += " " + _("Xero's total differs by %s.", self.rounding_difference)
         self.env["xero.sync.log"]._record(self.backend_id, self._push_operation(),
                                           message=message, binding=self)
+
+    # === WHAT XERO DID TO THE DOCUMENT (ledger pull, Refresh) ===
+
+    def _note_from_xero(self, document):
+        """Xero's current version of this document (an invoice or credit
+        note as Xero answers it): status and amounts; payments that differ
+        from the bound ones are registered by the payment importer."""
+        self.ensure_one()
+        credit = self.kind == "credit_note"
+        values = {
+            "xero_status": document.get("Status") or self.xero_status,
+            "xero_total": document.get("Total", self.xero_total) or 0,
+            "xero_amount_paid": document.get("AmountPaid", self.xero_amount_paid) or 0,
+            "xero_amount_due": document.get(
+                "RemainingCredit" if credit else "AmountDue", self.xero_amount_due) or 0,
+        }
+        if not credit and "Payments" in document:
+            listed = pm.listed_payment_ids(document)
+            bound = set(self.payment_ids.filtered(
+                lambda p: p.kind == "payment" and p.state == "synced" and p.external_id
+            ).mapped("external_id"))
+            if listed != bound:
+                values["need_payment_import"] = True
+        self.write({k: v for k, v in values.items() if self[k] != v})
+
+    def _note_documents(self, connection, documents):
+        """Xero documents read by a pull: those bound to synced invoices
+        and credit notes update them (see ``_note_from_xero``). Returns the
+        bindings flagged for the payment importer."""
+        by_id = {}
+        for document in documents:
+            if isinstance(document, dict):
+                external_id = document.get("InvoiceID") or document.get("CreditNoteID")
+                if external_id:
+                    by_id[external_id] = document
+        if not by_id:
+            return self.browse()
+        bindings = self.search([("backend_id", "=", connection.id),
+                                ("external_id", "in", list(by_id)), ("state", "=", "synced")])
+        for binding in bindings:
+            binding._note_from_xero(by_id[binding.external_id])
+        flagged = bindings.filtered("need_payment_import")
+        cron = connection._cron("pull_payments")
+        if flagged and cron:
+            # Registered soon by the payment job, not in the middle of the pull.
+            cron._trigger()
+        return flagged
+
+    def _refresh_from_xero(self):
+        """Read this document from Xero now; register or unreconcile the
+        payments that changed there."""
+        self.ensure_one()
+        connection = self.backend_id
+        client = connection._xero_client()
+        fetch = client.get_credit_notes_by_ids if self.kind == "credit_note" \
+            else client.get_invoices_by_ids
+        documents = fetch([self.external_id])
+        if documents:
+            self._note_from_xero(documents[0])
+        if self.need_payment_import:
+            self.env["xero.payment.importer"]._run(connection, client=client, bindings=self)
+        return documents[:1]

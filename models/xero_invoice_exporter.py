@@ -31,6 +31,8 @@ class XeroInvoiceExporter(models.AbstractModel):
         calls_before = client.calls
         stats = {"pushed": 0, "failed": 0}
         self._ensure_customers(connection, client)
+        # Payments removed in Odoo go first: Xero edits or voids no paid document.
+        self.env["xero.payment.exporter"]._remove_in_xero(connection, client)
         self._cancel_in_xero(connection, client)
         sent_keys = set()
         for _batch in range(max_batches):
@@ -134,25 +136,50 @@ class XeroInvoiceExporter(models.AbstractModel):
         return result
 
     def _document(self, connection, binding, contact_id):
-        """The document as xero_core.invoice_mapping reads it."""
+        """The document as xero_core.invoice_mapping reads it, once the
+        pre-export checks passed: every account, tax rate, item, currency
+        and theme it uses is still in Xero, active and allowed where it is
+        used (InvoiceMappingError otherwise, naming what to fix and where)."""
         move = binding.odoo_id
+        side = "sale"
+        self._check_settings(connection)
         TaxMap = self.env["xero.tax.map"]
+        product_lines = move.invoice_line_ids.filtered(lambda x: x.display_type == "product")
+        # A zero tax is the same included or not: only the others decide
+        # whether the document's amounts include tax (Xero takes one kind).
+        taxed = product_lines.filtered(lambda x: any(t.amount for t in x.tax_ids))
+        inclusive = bool(taxed) and all(any(t.price_include for t in line.tax_ids)
+                                        for line in taxed)
         lines = []
-        for line in move.invoice_line_ids.filtered(lambda x: x.display_type == "product"):
+        for line in product_lines:
             taxes = line.tax_ids
+            rate = TaxMap._rate_for(connection, taxes, side)
+            item = self._line_item(connection, line)
+            account = self._line_account(connection, item)
+            if not rate._allowed_on(account):
+                raise im.InvoiceMappingError(_(
+                    "Xero does not allow the tax rate %(rate)s on the account %(account)s: map "
+                    "the tax “%(tax)s” to another rate on the Xero connection (Invoices tab, "
+                    "Taxes), then Retry.", rate=rate.display_name, account=account.display_name,
+                    tax=taxes.display_name or _("no tax")))
             lines.append({
                 "description": line.name or line.product_id.display_name,
                 "quantity": line.quantity,
                 "unit_amount": line.price_unit,
                 "discount": line.discount,
-                "account_code": connection.sales_account_code,
-                "tax_type": TaxMap._tax_type(connection, taxes),
-                "item_code": line.product_id.xero_item_code or connection.default_item_code,
+                "account_code": account.code,
+                "tax_type": rate.tax_type,
+                "tax_rate": rate.rate,
+                "item_code": item.code,
                 "price_include": any(taxes.mapped("price_include")),
-                "taxed": bool(taxes),
+                "taxed": line in taxed,
+                "amount": line.price_total if inclusive else line.price_subtotal,
             })
+        self._check_currency(connection, move)
+        settled = bool(move._get_all_reconciled_invoice_partials())
         return {
             "kind": binding.kind,
+            "side": side,
             "contact_id": contact_id,
             "number": move.name,
             "number_mode": connection.invoice_number_mode,
@@ -160,10 +187,114 @@ class XeroInvoiceExporter(models.AbstractModel):
             "date": move.invoice_date or move.date,
             "due_date": move.invoice_date_due,
             "currency": move.currency_id.name,
-            "status": im.push_status(binding.xero_status, connection.invoice_status),
+            "currency_rate": self._currency_rate(connection, move),
+            "branding_theme_id": self._branding_theme(connection).external_id,
+            "status": im.push_status(binding.xero_status, connection.invoice_status, settled),
             "external_id": binding.external_id,
             "lines": lines,
+            "odoo_total": move.amount_total,
+            "rounding": self._rounding(connection, side),
         }
+
+    # === PRE-EXPORT CHECKS (what _document uses, as Xero has it now) ===
+
+    def _check_settings(self, connection):
+        """The organisation's settings are known (read now if they never
+        were) and a sales account is chosen."""
+        if not connection.settings_read_at:
+            self.env["xero.settings.reader"]._run(connection)
+        if not connection.sales_account_id:
+            raise im.InvoiceMappingError(_(
+                "No Xero sales account is chosen: choose one on the Xero connection (Invoices "
+                "tab), then Retry."))
+
+    def _line_item(self, connection, line):
+        """The Xero item a line sends: its product's, else the generic one
+        (if any); an empty record for none."""
+        Item = self.env["xero.item"].with_context(active_test=False)
+        item = Item.search([("backend_id", "=", connection.id), ("state", "=", "linked"),
+                            ("odoo_id", "=", line.product_id.product_tmpl_id.id)], limit=1) \
+            if line.product_id else Item
+        if item and not item.active:
+            raise im.InvoiceMappingError(_(
+                "The product %(product)s is linked to the Xero item %(code)s, which is no longer "
+                "in Xero: link the product to another item (Xero items), then Retry.",
+                product=line.product_id.display_name, code=item.code))
+        if item:
+            return item
+        generic = connection.default_item_id
+        if generic and not generic.active:
+            raise im.InvoiceMappingError(_(
+                "The generic Xero item %s is no longer in Xero: choose another generic item, or "
+                "none, on the Xero connection (Invoices tab), then Retry.", generic.code))
+        return generic
+
+    def _line_account(self, connection, item):
+        """The account a line is coded to: its item's sales account, else
+        the connection's; it must still be an active revenue account."""
+        account = connection.sales_account_id
+        where = _("choose another sales account on the Xero connection (Invoices tab)")
+        if item and item.sales_account_code:
+            account = self.env["xero.account"].with_context(active_test=False).search(
+                [("connection_id", "=", connection.id), ("code", "=", item.sales_account_code)],
+                limit=1)
+            where = _("change the sales account of the Xero item %s in Xero, then click "
+                      "Refresh Xero settings on the Xero connection", item.code)
+            if not account:
+                raise im.InvoiceMappingError(_(
+                    "The Xero item %(item)s is coded to the account %(code)s, which is not in "
+                    "Xero: %(where)s, then Retry.", item=item.code,
+                    code=item.sales_account_code, where=where))
+        if account.status != "ACTIVE":
+            raise im.InvoiceMappingError(_(
+                "The Xero account %(account)s is %(status)s: %(where)s, then Retry.",
+                account=account.display_name, where=where,
+                status={"ARCHIVED": _("archived in Xero"), "DELETED": _("deleted in Xero")}.get(
+                    account.status, account.status)))
+        if not account.for_sales:
+            raise im.InvoiceMappingError(_(
+                "The Xero account %(account)s is not a revenue account: %(where)s, then Retry.",
+                account=account.display_name, where=where))
+        return account
+
+    def _check_currency(self, connection, move):
+        codes = connection.xero_currency_ids.mapped("code")
+        if move.currency_id.name not in codes:
+            raise im.InvoiceMappingError(_(
+                "The invoice is in %(currency)s, which is not enabled in the Xero organisation "
+                "%(org)s: add %(currency)s in Xero (Settings > Currencies), then click Refresh "
+                "Xero settings on the Xero connection and Retry.",
+                currency=move.currency_id.name, org=connection.organisation_id.name))
+
+    def _currency_rate(self, connection, move):
+        """The rate to send with a foreign-currency document: Odoo's, when
+        the company has one for that day and keeps its books in the
+        organisation's base currency (else Xero takes the day's rate)."""
+        company_currency = move.company_currency_id
+        if move.currency_id == company_currency or \
+                company_currency.name != connection.organisation_id.base_currency:
+            return None
+        has_rate = self.env["res.currency.rate"].sudo().search_count([
+            ("currency_id", "=", move.currency_id.id),
+            ("company_id", "in", (move.company_id.root_id.id, False)),
+            ("name", "<=", move.invoice_date or move.date)], limit=1)
+        return move.invoice_currency_rate if has_rate else None
+
+    def _branding_theme(self, connection):
+        theme = connection.branding_theme_id
+        if theme and not theme.active:
+            raise im.InvoiceMappingError(_(
+                "The branding theme %s is no longer in Xero: choose another on the Xero "
+                "connection (Invoices tab), then Retry.", theme.name))
+        return theme
+
+    def _rounding(self, connection, side):
+        """The totals policy, and what a rounding line is coded to."""
+        account = connection.rounding_account_id or connection.sales_account_id
+        zero = self.env["xero.tax.map"]._zero_rate(connection, side)
+        return {"policy": connection.rounding_policy, "tolerance": connection.rounding_tolerance,
+                "account_code": account.code if account.for_sales else None,
+                "tax_type": zero.tax_type or None}
 
     def _send_group(self, connection, key, client):
         """Send the group claimed under ``key`` (PUT to create, POST to update).

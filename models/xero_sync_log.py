@@ -24,6 +24,12 @@ OPERATIONS = {
     "delete_allocation": ("Remove an allocation", "push"),
     "delete_in_odoo": ("Deleted in Odoo", "none"),
     "refresh_clients": ("Refresh client organisations", "pull"),
+    "pull_settings": ("Read Xero settings", "pull"),
+    "link_item": ("Link a Xero item", "none"),
+    "push_item": ("Create a Xero item", "push"),
+    "import_payments": ("Register payments made in Xero", "pull"),
+    "import_payment": ("Register a payment made in Xero", "pull"),
+    "remove_payment": ("Unreconcile a payment deleted in Xero", "pull"),
     "pause": ("Rate limit pause", "none"),
 }
 

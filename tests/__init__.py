@@ -6,10 +6,15 @@ from . import test_sync_wizard
 from . import test_two_way
 from . import test_ledger
 from . import test_invoices
+from . import test_accounting_settings
+from . import test_accounting_flow
+from . import test_payments
+from . import test_items
 from . import test_client_link
 from . import test_client_link_browser
 from . import test_faults
 from . import test_faults_processes
+from . import test_faults_payments
 from . import test_ui_browser
 from . import test_access_rpc
 from . import test_security_routes

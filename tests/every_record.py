@@ -69,8 +69,7 @@ def build(case):
     run_job(env, conn, "_run_job", "pull_ledger")
     ledger = env["xero.ledger.invoice"].search([("connection_id", "=", conn.id)])
     # An invoice sent to Xero, and paid in part.
-    conn.write({"invoice_sync_enabled": True, "payment_account_code": "090",
-                "auto_push": False})
+    conn.write({"invoice_sync_enabled": True, "auto_push": False})
     move = env["account.move"].create({
         "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": date(2026, 5, 1),
         "invoice_line_ids": [Command.create({"name": "Advice", "quantity": 1,
@@ -96,6 +95,11 @@ def build(case):
         {"partner_id": client.id, "company_id": company.id})
     import_action = client._xero_client_import(["name"])
     import_wizard = env["xero.client.import.wizard"].browse(import_action["res_id"])
+    # A product sent to Xero as an item, and the generic item read from Xero.
+    product = env["product.template"].create({"name": "Advice (Xero tests)",
+                                               "default_code": "ADVICE"})
+    run_job(env, product, "action_xero_create_item")
+    items = env["xero.item"].search([("backend_id", "=", conn.id)])
     records = {
         "xero.authorization": [conn.authorization_id],
         "xero.organisation": [conn.organisation_id],
@@ -118,8 +122,13 @@ def build(case):
         "res.partner": [partner, client],
         "account.move": [move],
         "res.config.settings": [env["res.config.settings"].create({})],
-        "product.template": [env["product.template"].create(
-            {"name": "Advice (Xero tests)", "xero_item_code": "ADVICE"})],
+        "product.template": [product],
+        "xero.item": [items.filtered("odoo_id"), items.filtered(lambda i: not i.odoo_id)],
+        "xero.account": [conn.sales_account_id],
+        "xero.tax.rate": [conn.tax_map_ids[:1].xero_tax_rate_id],
+        "xero.currency": [conn.xero_currency_ids[:1]],
+        "xero.branding.theme": [conn.branding_theme_id],
+        "xero.journal.map": [conn.journal_map_ids[:1]],
         "res.company": [company],
     }
     for model, recordsets in records.items():

@@ -33,10 +33,11 @@ class TestInvoicePush(XeroCase):
         self.sandbox.clear_log()
 
     def enable(self, **options):
-        self.conn.write(dict({"invoice_sync_enabled": True, "payment_account_code": "090"},
-                             **options))
-        self.conn.tax_map_ids.filtered(lambda m: m.tax_id == self.tax_incl).xero_tax_type = \
-            "OUTPUT2"
+        # The connection proposed its accounts and tax rates when it was made.
+        self.conn.write(dict({"invoice_sync_enabled": True}, **options))
+
+    def rate(self, tax_type):
+        return self.conn.xero_tax_rate_ids.filtered(lambda r: r.tax_type == tax_type)
 
     def invoice(self, lines=None, partner=None, move_type="out_invoice", post=True, **vals):
         lines = lines or [(100.0, 1, 0, self.tax15)]
@@ -151,7 +152,8 @@ class TestInvoicePush(XeroCase):
                                                 ("res_model", "=", "account.move")])
         self.assertEqual(log.state, "failed")
         # Map it, retry from the log: it goes.
-        self.conn.tax_map_ids = [Command.create({"tax_id": other.id, "xero_tax_type": "OUTPUT"})]
+        self.conn.tax_map_ids = [Command.create({"tax_id": other.id,
+                                                 "xero_tax_rate_id": self.rate("OUTPUT").id})]
         log.action_retry()
         self.push()
         self.assertEqual(move.xero_sync_state, "synced")
@@ -160,7 +162,7 @@ class TestInvoicePush(XeroCase):
     def test_rounding_difference_is_flagged_on_the_invoice(self):
         # Odoo rounds the tax of the whole invoice, Xero line by line.
         self.company.tax_calculation_rounding_method = "round_globally"
-        self.enable()
+        self.enable(rounding_policy="flag")
         move = self.invoice([(0.03, 1, 0, self.tax15)] * 3)
         self.assertAlmostEqual(move.amount_total, 0.10, places=2)
         self.push()
@@ -190,7 +192,8 @@ class TestInvoicePush(XeroCase):
         today = safe_eval(domain, {"context_today": lambda: fields.Date.context_today(Log)})
         self.assertEqual(Log.search(today) & logs, logs)
         # Bulk retry from the log once the tax is mapped.
-        self.conn.tax_map_ids = [Command.create({"tax_id": other.id, "xero_tax_type": "OUTPUT"})]
+        self.conn.tax_map_ids = [Command.create({"tax_id": other.id,
+                                                 "xero_tax_rate_id": self.rate("OUTPUT").id})]
         logs.action_retry()
         self.assertEqual(logs.mapped("state"), ["queued", "queued"])
         self.push()
@@ -209,7 +212,7 @@ class TestInvoicePush(XeroCase):
         Log._cron_purge()
         self.assertEqual((logs | old_failure).exists(), logs[0] | old_failure)
 
-    def test_edit_while_draft_in_xero_then_refused_once_paid(self):
+    def test_edit_while_draft_in_xero_then_reset_after_payment(self):
         self.enable()
         move = self.invoice()
         self.push()
@@ -223,11 +226,17 @@ class TestInvoicePush(XeroCase):
         self.push()
         self.assertEqual(self.xero_invoice(move)["Status"], "AUTHORISED")
         self.assertEqual(float(self.xero_invoice(move)["AmountPaid"]), 50.0)
+        # Reset to draft after payment (Odoo unreconciles it): SalesBinder's
+        # rule, its payment is removed in Xero first, then the edit goes.
         move.button_draft()
         move.invoice_line_ids[0].price_unit = 300
         move.action_post()
         self.push()
-        self.assertIn("not of valid status for modification", move.xero_error)
+        self.assertFalse(move.xero_error)
+        doc = self.xero_invoice(move)
+        self.assertEqual(float(doc["AmountPaid"]), 0.0)
+        self.assertEqual(float(doc["Total"]), move.amount_total)
+        self.assertEqual(move.xero_invoice_ids.payment_ids.state, "deleted")
         self.assertEqual(move.invoice_line_ids[0].price_unit, 300, "nothing lost in Odoo")
 
     def test_payment_create_and_delete_and_draft_approved_first(self):
@@ -253,12 +262,12 @@ class TestInvoicePush(XeroCase):
         self.assertEqual(move.xero_invoice_ids.payment_ids.state, "deleted")
 
     def test_payment_needs_a_payment_account(self):
-        self.enable(payment_account_code=False)
+        self.enable(payment_account_id=False, journal_map_ids=[Command.clear()])
         move = self.invoice()
         self.push()
         self.pay(move, 10)
         self.push()
-        self.assertIn("payment account", move.xero_error)
+        self.assertIn("no Xero bank account", move.xero_error)
         self.assertFalse(self.sandbox.state(PRACTICE, "payments"))
 
     def credited_invoice(self, status="AUTHORISED"):

@@ -583,6 +583,18 @@ class XeroClient:
                 results.append(xa.refused_element("PaymentID", payment_id, exc))
         return results
 
+    def find_payments(self, invoice_ids):
+        """Every payment of these invoices, deleted ones included (each
+        with its Account, which an invoice's Payments list leaves out): a
+        where filter on Invoice.InvoiceID, as many IDs a call as keep the
+        URL short enough."""
+        clauses = [wh.guid_equals("Invoice.InvoiceID", i) for i in wh.guids(invoice_ids)]
+        found = []
+        for chunk in wh.chunks(clauses, IDS_PER_CALL, MAX_QUERY_CHARS, joiner=" OR "):
+            found.extend(self._read_all("get_payments", "Payments",
+                                        {"where": " OR ".join(chunk)}))
+        return xa.unique(found, "PaymentID")
+
     def iter_credit_note_pages(self, modified_since=None, page_size=PAGE_SIZE, where=None,
                                start_page=1, credit_note_type=None, max_pages=None,
                                read=None):

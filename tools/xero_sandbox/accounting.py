@@ -68,6 +68,7 @@ ROUTES = [
     ("POST", "items", writes.post_items, "items"),
     ("GET", f"items/{_ID}", reads.get_item, "items"),
     ("POST", f"items/{_ID}", writes.post_item, "items"),
+    ("DELETE", f"items/{_ID}", writes.delete_item, "items"),
     ("GET", "contacts", reads.list_contacts, "contacts"),
     ("PUT", "contacts", writes.put_contacts, "contacts"),
     ("POST", "contacts", writes.post_contacts, "contacts"),

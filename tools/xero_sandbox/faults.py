@@ -1,7 +1,8 @@
 """Queued faults that the next matching requests consume.
 
 A fault is ``{"kind": ..., "count": N, "match": {"method", "path", "tenant"}}``
-plus kind-specific options:
+(``"skip": N`` lets the first N matching requests through, so a fault can
+hit the second batch of a run) plus kind-specific options:
 
 * ``status``: answer ``status`` with optional ``headers``, ``body``, ``content_type``.
 * ``rate_limit``: 429 with ``problem`` (minute/day/concurrent/appminute) and
@@ -72,6 +73,7 @@ class FaultQueue:
         fault = dict(spec)
         fault["match"] = match
         fault["count"] = int(spec.get("count", 1))
+        fault["skip"] = int(spec.get("skip", 0))
         with self._lock:
             fault["id"] = next(self._ids)
             self._items.append(fault)
@@ -90,6 +92,10 @@ class FaultQueue:
                 ):
                     continue
                 if _matches(fault["match"], method, path, tenant):
+                    if fault.get("skip", 0) > 0:
+                        # Let this many matching requests through first.
+                        fault["skip"] -= 1
+                        continue
                     fault["count"] -= 1
                     if fault["count"] <= 0:
                         self._items.remove(fault)

@@ -10,7 +10,7 @@ from .items import save_item
 from .payments import allocate_credit, create_payment, update_payment
 from .rules import field_text, save_contact, text
 from .settings import enable_currency
-from .wire import BadJson, json_response
+from .wire import BadJson, Response, json_response
 
 _ECHO_DATES = (
     "Date",
@@ -318,6 +318,16 @@ def post_item(call):
     if item is None:
         return not_found()
     return _item_writer(call, "update", item)
+
+
+def delete_item(call):
+    """``DELETE /Items/{ItemID}``: Xero answers 204 with no body; documents
+    that used the item keep their lines (without the item)."""
+    item = lookup(call.org.items, call.match["id"])
+    if item is None:
+        return not_found()
+    del call.org.items[item["ItemID"]]
+    return Response(204)
 
 
 def put_currency(call):

@@ -76,6 +76,15 @@ def test_fault_matching_count_and_listing(sb, acme):
     assert sb.ctl("GET", "faults") == []
 
 
+def test_skip_lets_the_first_matching_requests_through(sb, acme):
+    _fault(sb, kind="status", status=503, skip=2, match={"path": "/Contacts"})
+    for _ in range(2):
+        assert acme.accounting.get_contacts(ORG_A) is not None
+    with pytest.raises(HTTPStatusException):
+        acme.accounting.get_contacts(ORG_A)
+    assert acme.accounting.get_contacts(ORG_A) is not None
+
+
 def test_hang_after_apply_then_client_timeout(sb, acme):
     _fault(sb, kind="hang", seconds=1.5, apply=True, match={"method": "POST"})
     started = time.monotonic()

@@ -267,3 +267,12 @@ def test_settings_need_the_settings_scope(sb):
     assert exc.value.status == 403
     items_only = sb.client(sb.connect(scope="offline_access accounting.invoices.read"))
     assert items_only.accounting.get_items(ORG_A).items == []
+
+
+def test_delete_item(acme):
+    acc = acme.accounting
+    item = acc.create_items(ORG_A, Items(items=[Item(code="GONE", name="Gone soon")])).items[0]
+    acc.delete_item(ORG_A, item.item_id)
+    assert "GONE" not in [i.code for i in acc.get_items(ORG_A).items]
+    with pytest.raises(NotFoundException):
+        acc.delete_item(ORG_A, item.item_id)
