@@ -6,12 +6,13 @@
 #   $XERO_CONNECTOR_HOME/            a Python virtualenv (bin/python, lib/ ...)
 #   $XERO_CONNECTOR_HOME/odoo-src/   Odoo 18 source, when cloned by the setup
 #   $XERO_CONNECTOR_HOME/var/        Odoo data dir, config, logs, addons link
+#                                    (XERO_CONNECTOR_VAR points elsewhere)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 XERO_CONNECTOR_HOME="${XERO_CONNECTOR_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/xero-connector}"
 VENV="$XERO_CONNECTOR_HOME"
 VENV_PY="$VENV/bin/python"
-VAR_DIR="$XERO_CONNECTOR_HOME/var"
+VAR_DIR="${XERO_CONNECTOR_VAR:-$XERO_CONNECTOR_HOME/var}"
 ODOO_HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
 SANDBOX_PORT="${SANDBOX_PORT:-8070}"
 DEMO_DB="${DEMO_DB:-xero_demo}"
