@@ -322,12 +322,27 @@ class XeroContact(models.Model):
         return True
 
     def action_push_all(self):
-        """Push every difference of this contact to Xero."""
+        """Push every difference of this contact to Xero, except values
+        empty in Odoo: clearing Xero's value takes its own per-field push."""
         self._check_contact_editor()
         bindings = self.sudo()
-        keys = {b.id: list({d.field for d in b.diff_ids if not cm.FIELD_BY_KEY[d.field].pull_only})
-                for b in bindings}
-        return self.env["xero.contact.exporter"].sudo()._run_for(bindings, keys)
+        pushable = bindings.diff_ids.filtered(
+            lambda d: not cm.FIELD_BY_KEY[d.field].pull_only and not d.empty_in_odoo)
+        # Read now: a push recreates the difference lines.
+        kept = sorted({d._label_text() for d in bindings.diff_ids if d.empty_in_odoo})
+        keys = {b.id: list({d.field for d in pushable if d.binding_id == b}) for b in bindings}
+        to_send = bindings.filtered(lambda b: keys[b.id])
+        if to_send:
+            self.env["xero.contact.exporter"].sudo()._run_for(to_send, keys)
+        if not kept:
+            return True
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "warning", "sticky": False,
+            "title": _("Empty values not sent"),
+            "message": _("%(fields)s: empty in Odoo, so Xero keeps its value. To clear it in "
+                         "Xero too, use that line's Push to Xero.",
+                         fields=", ".join(kept)),
+        }}
 
     def action_pull_all(self):
         self._check_contact_editor()

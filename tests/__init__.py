@@ -4,6 +4,7 @@ from . import test_token_concurrency
 from . import test_connect_browser
 from . import test_sync_wizard
 from . import test_two_way
+from . import test_contact_values
 from . import test_ledger
 from . import test_invoices
 from . import test_accounting_settings

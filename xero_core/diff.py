@@ -29,6 +29,12 @@ class Difference:
     def label(self):
         return FIELD_BY_KEY[self.field].label
 
+    @property
+    def empty_in_odoo(self):
+        """Sending it would clear Xero's value: only an explicit per-field
+        push may do that (SalesBinder's rule: only non-blank values overwrite)."""
+        return not self.odoo_value and bool(self.xero_value)
+
 
 def normalise(key, value):
     """The form in which two values are compared (not stored)."""
@@ -83,11 +89,15 @@ def resolve(differences, policy):
     returns (to_push, to_pull, to_review) lists of field keys.
 
     ``policy``: ``ask`` (conflicts wait), ``odoo`` (Odoo wins) or ``xero``.
-    Non-conflicting changes follow their side; ``new`` ones always wait.
+    Non-conflicting changes follow their side; ``new`` ones always wait, and
+    so does an Odoo value that is empty (it would clear Xero's).
     """
     push, pull, review = [], [], []
     for diff in differences:
-        if diff.side == ODOO:
+        if diff.empty_in_odoo and (diff.side == ODOO or (diff.side == BOTH
+                                                         and policy == "odoo")):
+            review.append(diff.field)
+        elif diff.side == ODOO:
             push.append(diff.field)
         elif diff.side == XERO:
             pull.append(diff.field)
