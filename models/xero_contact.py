@@ -156,7 +156,8 @@ class XeroContact(models.Model):
             if known.get("first_name") or known.get("last_name"):
                 hints[binding.odoo_id.id] = (known.get("first_name", ""),
                                              known.get("last_name", ""))
-        return self.mapped("odoo_id")._xero_sync_values(hints)
+        held = {b.odoo_id.id: b.xero_values or {} for b in self.filtered("odoo_id")}
+        return self.mapped("odoo_id")._xero_sync_values(hints, held)
 
     def _differences(self, odoo_values):
         """Three-way differences of this binding, minus ignored ones."""
@@ -278,8 +279,10 @@ class XeroContact(models.Model):
         })
         self._recompute_diffs()
 
-    def _pull_fields(self, keys, resolver=None):
-        """Apply Xero's value of ``keys`` to the partner (no echo push)."""
+    def _pull_fields(self, keys, resolver=None, recompute=True):
+        """Apply Xero's value of ``keys`` to the partner (no echo push).
+        ``recompute=False``: the caller refreshes the differences once for
+        many contacts."""
         self.ensure_one()
         values = self.xero_values or {}
         synced = self.snapshot or {}
@@ -289,7 +292,8 @@ class XeroContact(models.Model):
         snapshot.update({k: values.get(k, "") for k in keys})
         self.write({"snapshot": snapshot, "sync_date": fields.Datetime.now(),
                     "import_note": "\n".join(notes) or self.import_note})
-        self._recompute_diffs()
+        if recompute:
+            self._recompute_diffs()
 
     def _set_pull_error(self, message):
         """A change read from Xero could not be applied to the partner."""

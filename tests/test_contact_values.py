@@ -110,3 +110,136 @@ class TestContactValues(XeroCase):
         self.click("xero.contact.diff", "action_push", line.diff_ids)
         self.assertEqual(self.xero_phone(line.external_id), "", "the line's own button does")
         self.assertFalse(line.diff_ids)
+
+    # -- country and region as Xero holds them (issue 15) ---------------------------------
+
+    def seed_sydney(self, name="Harbour Bridge Co", country="AU", region="NSW"):
+        self.sandbox.seed({"organisations": [{"OrganisationID": PRACTICE, "Contacts": [
+            {"Name": name, "EmailAddress": "info@harbour.example", "Addresses": [
+                {"AddressType": "POBOX", "AddressLine1": "1 George St", "City": "Sydney",
+                 "Region": region, "PostalCode": "2000", "Country": country}]}]}]})
+        self.pull()
+
+    def test_codes_from_xero_are_no_difference_and_stay_codes(self):
+        self.conn.auto_pull = True
+        self.seed_sydney()
+        line, partner = self.imported("Harbour Bridge Co")
+        self.assertEqual((partner.country_id.code, partner.state_id.code), ("AU", "NSW"))
+        self.assertFalse(line.diff_ids, "no difference right after the import")
+        # An unrelated change in Xero: pulled, nothing queued back.
+        self.xero_update(line.external_id, EmailAddress="hello@harbour.example")
+        self.pull()
+        self.assertEqual(partner.email, "hello@harbour.example")
+        self.assertFalse(line.need_push, "no echo push")
+        self.assertFalse(line.diff_ids)
+        # An Odoo edit of the address keeps "NSW" / "AU" as Xero holds them...
+        partner.city = "Parramatta"
+        self.push()
+        pobox = next(a for a in self.xero(line.external_id)["Addresses"]
+                     if a["AddressType"] == "POBOX")
+        self.assertEqual((pobox["City"], pobox["Region"], pobox["Country"]),
+                         ("Parramatta", "NSW", "AU"))
+        # ...and another state is written as a code too.
+        partner.state_id = self.env.ref("base.state_au_7")  # Victoria
+        self.push()
+        pobox = next(a for a in self.xero(line.external_id)["Addresses"]
+                     if a["AddressType"] == "POBOX")
+        self.assertEqual((pobox["Region"], pobox["Country"]), ("VIC", "AU"))
+        self.assertFalse(line.diff_ids)
+
+    def test_names_from_xero_stay_names(self):
+        self.seed_sydney(country="australia", region="New South Wales")
+        line, partner = self.imported("Harbour Bridge Co")
+        self.assertEqual(partner.state_id.code, "NSW")
+        self.assertFalse(line.diff_ids)
+        partner.zip = "2001"
+        self.push()
+        pobox = next(a for a in self.xero(line.external_id)["Addresses"]
+                     if a["AddressType"] == "POBOX")
+        self.assertEqual((pobox["Region"], pobox["Country"], pobox["PostalCode"]),
+                         ("New South Wales", "australia", "2001"))
+
+    # -- values Xero cannot hold (issue 15) -------------------------------------------------
+
+    def test_a_name_longer_than_xero_holds_is_refused_on_the_record_never_cut(self):
+        self.conn.auto_pull = True
+        line, partner = self.imported("Northwind Traders")
+        long_name = ("Northwind Traders" + " and Associates" * 40).strip()
+        self.assertGreater(len(long_name), 600)
+        partner.name = long_name
+        self.push()
+        self.assertIn(f"Name is {len(long_name)} characters long; Xero holds at most 255",
+                      line.error_message)
+        self.assertEqual(self.xero(line.external_id)["Name"], "Northwind Traders",
+                         "nothing cut sent")
+        # An unrelated change in Xero is pulled; the long Odoo name stays.
+        self.xero_update(line.external_id, EmailAddress="new@northwind.example")
+        self.pull()
+        self.assertEqual(partner.email, "new@northwind.example")
+        self.assertEqual(partner.name, long_name)
+        # A Xero copy cut by an older version does not come back over it either.
+        self.xero_update(line.external_id, Name=long_name[:255].strip())
+        self.pull()
+        self.assertEqual(partner.name, long_name)
+        # Shortened in Odoo: both sides changed since the last sync, the user
+        # settles it with the line's button.
+        partner.name = "Northwind Traders and Associates"
+        self.click("xero.contact.diff", "action_push",
+                   line.diff_ids.filtered(lambda d: d.field == "name"))
+        self.assertFalse(line.error_message)
+        self.assertEqual(self.xero(line.external_id)["Name"], "Northwind Traders and Associates")
+
+    def test_a_new_partner_xero_cannot_hold_is_not_created_cut(self):
+        self.conn.create_in_xero = "all"
+        partner = self.env["res.partner"].create({"name": "Short Name Ltd", "is_company": True,
+                                                  "zip": "9" * 60})
+        stats = self.push()
+        self.assertEqual(stats["failed"], 1)
+        binding = partner.xero_contact_ids
+        self.assertIn("Postal code is 60 characters long; Xero holds at most 50",
+                      binding.error_message)
+        self.assertFalse(binding.external_id)
+        self.assertFalse([c for c in self.sandbox.state(PRACTICE, "contacts")
+                          if c["Name"] == "Short Name Ltd"])
+
+    # -- a new partner whose name Xero already has (issue 15) -------------------------------
+
+    def test_linking_to_an_existing_xero_contact_is_said_with_the_values_replaced(self):
+        self.conn.create_in_xero = "all"
+        partner = self.env["res.partner"].create({
+            "name": "Acme Supplies", "is_company": True, "phone": "03 111 2222",
+            "email": "orders@acme.example"})
+        self.push()
+        [acme] = [c for c in self.sandbox.state(PRACTICE, "contacts")
+                  if c["Name"].startswith("Acme Supplies")]
+        binding = partner.xero_contact_ids
+        self.assertEqual(binding.external_id, acme["ContactID"])
+        self.assertEqual(acme["EmailAddress"], "orders@acme.example")
+        note = partner.message_ids.filtered(lambda m: "existing Xero contact" in (m.body or ""))
+        self.assertEqual(len(note), 1, "the partner's chatter says so")
+        self.assertIn("Email: sales@acme.example → orders@acme.example", note.body)
+        self.assertNotIn("Phone", note.body, "added, not replaced")
+        log = self.env["xero.sync.log"].search([("connection_id", "=", self.conn.id),
+                                                ("operation", "=", "link_contact"),
+                                                ("res_id", "=", partner.id)])
+        self.assertEqual(len(log), 1)
+        self.assertIn("Email: sales@acme.example → orders@acme.example", log.message)
+
+    # -- the address type a value came from (issue 15) -----------------------------------
+
+    def test_a_street_only_contact_keeps_one_address_after_a_push(self):
+        self.sandbox.seed({"organisations": [{"OrganisationID": PRACTICE, "Contacts": [
+            {"Name": "Street Only Ltd", "Addresses": [
+                {"AddressType": "STREET", "AddressLine1": "1 Queen St", "City": "Auckland",
+                 "PostalCode": "1010", "Country": "NZ"}]}]}]})
+        self.pull()
+        line, partner = self.imported("Street Only Ltd")
+        self.assertEqual((partner.street, partner.city), ("1 Queen St", "Auckland"))
+        partner.city = "Hamilton"
+        self.push()
+        addresses = {a["AddressType"]: a for a in self.xero(line.external_id)["Addresses"]}
+        self.assertEqual((addresses["STREET"]["AddressLine1"], addresses["STREET"]["City"],
+                          addresses["STREET"]["Country"]), ("1 Queen St", "Hamilton", "NZ"))
+        self.assertFalse(addresses.get("POBOX", {}).get("City"), "no new postal address")
+        self.assertFalse(addresses.get("POBOX", {}).get("AddressLine1"))
+        self.assertFalse(line.diff_ids)

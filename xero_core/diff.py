@@ -8,7 +8,7 @@ in Xero as a pull, changed on both sides to different values is a conflict.
 import re
 from dataclasses import dataclass
 
-from .contact_mapping import FIELD_BY_KEY, FIELD_KEYS, text
+from .contact_mapping import FIELD_BY_KEY, FIELD_KEYS, cut_by_xero, text
 
 ODOO = "odoo"  # changed in Odoo since the last sync
 XERO = "xero"  # changed in Xero since the last sync
@@ -64,7 +64,9 @@ def three_way(snapshot, odoo, xero, keys=FIELD_KEYS):
         odoo_value, xero_value = text(odoo.get(key)), text(xero.get(key))
         if same(key, odoo_value, xero_value):
             continue
-        if snapshot is None or key not in snapshot:
+        if cut_by_xero(key, odoo_value, xero_value):
+            side = ODOO  # Odoo holds the whole value; Xero refuses it (never pulled)
+        elif snapshot is None or key not in snapshot:
             side = NEW  # never synced (a link that took neither side's data)
         else:
             odoo_changed = not same(key, odoo_value, snapshot.get(key))

@@ -78,3 +78,12 @@ def test_an_empty_odoo_value_is_never_pushed_by_itself():
     [d] = diff.three_way(SNAP, dict(SNAP, phone="+64 9 555 0000"), SNAP)
     assert not d.empty_in_odoo
     assert diff.resolve([d], "ask") == (["phone"], [], [])
+
+
+def test_a_name_xero_cut_is_never_pulled_over_the_longer_odoo_name():
+    long_name = "Very Long Name " * 40
+    cut = long_name[:255]
+    snapshot = dict(SNAP, name=long_name)
+    [d] = diff.three_way(snapshot, dict(SNAP, name=long_name), dict(SNAP, name=cut))
+    assert d.side == diff.ODOO
+    assert diff.resolve([d], "xero") == (["name"], [], [])
