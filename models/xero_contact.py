@@ -233,6 +233,7 @@ class XeroContact(models.Model):
             self._queue_push()
         self._recompute_diffs()
         self._ledger_relink()
+        self._read_ledger_soon()
         self.env["xero.sync.log"]._record(
             self.backend_id, "link_contact", message=_("Linked to %s", partner.display_name),
             count=1, binding=self)
@@ -247,6 +248,14 @@ class XeroContact(models.Model):
                 ("contact_external_id", "=", binding.external_id),
             ]).write({"partner_id": binding.odoo_id.commercial_partner_id.id or False})
         self.write({"ledger_backfilled": False})
+
+    def _read_ledger_soon(self):
+        """Just linked: the ledger job reads these contacts' invoices now,
+        in the background; until then their totals say "not read yet"."""
+        for connection in self.backend_id:
+            cron = connection._cron("pull_ledger")
+            if cron.active and connection._has_scope_for("pull_ledger"):
+                cron._trigger()
 
     # === PUSH AND PULL RESULTS ===
 
@@ -299,6 +308,15 @@ class XeroContact(models.Model):
 
     # === BUTTONS ===
 
+    def _names(self):
+        return ", ".join(b.odoo_id.display_name or b.xero_name for b in self[:3]) + (
+            "…" if len(self) > 3 else "")
+
+    def _notify_done(self, message):
+        """A short notification, then the screen reloaded (the partner's
+        differences changed)."""
+        return self.env["xero.connection"]._notify(message, reload=True)
+
     def _check_contact_editor(self):
         """Contact-level actions (push, pull, ignore, retry, refresh): on
         linked contacts, whoever may edit their partners; otherwise a Xero
@@ -327,15 +345,22 @@ class XeroContact(models.Model):
         bindings = self.sudo()
         keys = {b.id: list({d.field for d in b.diff_ids if not cm.FIELD_BY_KEY[d.field].pull_only})
                 for b in bindings}
-        return self.env["xero.contact.exporter"].sudo()._run_for(bindings, keys)
+        self.env["xero.contact.exporter"].sudo()._run_for(bindings, keys)
+        return bindings._notify_done(_("%(names)s: sent to Xero (%(n)s field(s)).",
+                                       names=bindings._names(),
+                                       n=sum(len(k) for k in keys.values())))
 
     def action_pull_all(self):
         self._check_contact_editor()
         bindings = self.sudo()
         resolver = bindings.env["res.partner"]._xero_address_resolver()
+        count = 0
         for binding in bindings:
-            binding._pull_fields(list({d.field for d in binding.diff_ids}), resolver)
-        return True
+            keys = list({d.field for d in binding.diff_ids})
+            binding._pull_fields(keys, resolver)
+            count += len(keys)
+        return bindings._notify_done(_("%(names)s: taken from Xero (%(n)s field(s)).",
+                                       names=bindings._names(), n=count))
 
     def action_retry(self):
         self._check_contact_editor()
@@ -354,4 +379,4 @@ class XeroContact(models.Model):
         try:
             return self.env["xero.contact.reader"].sudo()._run_for(self.sudo())
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
