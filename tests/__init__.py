@@ -23,3 +23,4 @@ from . import test_screens
 from . import test_screens_ledger
 from . import test_screens_errors
 from . import test_screens_partner
+from . import test_screens_settings
