@@ -101,7 +101,7 @@ class AccountMove(models.Model):
         try:
             binding._refresh_from_xero()
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         message = _("Read from Xero: %(status)s, %(due)s due.", status=binding.xero_status,
                     due=binding.xero_amount_due)
         if binding.error_message:

@@ -20,3 +20,8 @@ from . import test_ui_browser
 from . import test_access_rpc
 from . import test_security_routes
 from . import test_view_buttons
+from . import test_screens
+from . import test_screens_ledger
+from . import test_screens_errors
+from . import test_screens_partner
+from . import test_screens_settings
