@@ -52,8 +52,8 @@ class XeroConnection(models.Model):
     calls_remaining = fields.Integer("Calls left today", compute="_compute_budget")
     bytes_today = fields.Integer("Downloaded today (bytes)", compute="_compute_budget")
     budget_note = fields.Char("Waiting for budget", compute="_compute_budget")
-    usage_today_ids = fields.One2many("xero.api.usage", compute="_compute_budget",
-                                      string="Calls today by job")
+    usage_today_ids = fields.Many2many("xero.api.usage", compute="_compute_budget",
+                                       string="Calls today by job")
 
     def _compute_webhook_last_at(self):
         Event = self.env["xero.webhook.event"].sudo()
@@ -131,15 +131,13 @@ class XeroConnection(models.Model):
 
     def _cron_may_run(self, job):
         """The real-time checks of ``_cron_run``: polling slowed by webhooks,
-        the day's budget, then a short wait so a burst of saves is one batch."""
+        a short wait so a burst of saves is one batch, the day's budget."""
         if job in SLOWED_PULLS and self._poll_slowed(job):
             _logger.info("Xero %s skipped for %s: webhooks bring the changes", job, self.name)
             return False
-        if not self._budget_allows(job):
-            return False
         if job in PUSH_JOBS.values():
             self._debounce(job)
-        return True
+        return self._budget_allows(job)
 
     def _poll_slowed(self, job):
         last_event = self.webhook_last_at
