@@ -4,7 +4,9 @@ processing job reads the changed records by ID."""
 
 import json
 import uuid
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -163,3 +165,20 @@ class TestWebhooks(XeroCase):
         ledger = self.env["xero.ledger.invoice"].search([("connection_id", "=", self.conn.id)])
         self.assertEqual(len(ledger), 1)
         self.assertEqual(ledger.partner_id, line.odoo_id)
+
+    def test_polling_slows_while_webhooks_arrive(self):
+        self.sandbox.clear_log()
+        self.run_job(self.conn, "_cron_run", "pull_contacts")
+        self.assertTrue(self.sandbox.calls())  # no webhooks: polled as scheduled
+        self.register()
+        line = self.line("Acme Supplies")
+        self.xero_update([{"ContactID": line.external_id, "Website": "https://acme.example"}])
+        self.deliver()
+        self.sandbox.clear_log()
+        self.run_job(self.conn, "_cron_run", "pull_contacts")
+        self.assertFalse(self.sandbox.calls())
+        # The fallback still runs when its last run is old enough.
+        self.env["xero.sync.log"].search([("operation", "=", "pull_contacts")]).write(
+            {"finished_at": fields.Datetime.now() - timedelta(hours=7)})
+        self.run_job(self.conn, "_cron_run", "pull_contacts")
+        self.assertTrue(self.sandbox.calls())
