@@ -5,7 +5,7 @@ what a user asked for."""
 
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from . import every_record as er
@@ -155,3 +155,30 @@ class TestRealtime(XeroCase):
         self.assertGreater(usage.bytes_in, 0)
         self.assertEqual(self.conn.calls_remaining,
                          self.conn.xero_day_limit - self.conn.calls_today)
+
+    def test_posting_and_paying_an_invoice_trigger_its_push(self):
+        self.conn.invoice_sync_enabled = True
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id,
+            "invoice_line_ids": [Command.create({"name": "Advice", "quantity": 1,
+                                                 "price_unit": 100})]})
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM ir_cron_trigger")
+        move.action_post()
+        self.assertEqual(self.ready_jobs().mapped("xero_job"), ["push_invoices"])
+        self.run_cron_worker()
+        self.assertEqual(move.xero_binding_id.state, "synced")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids).create({})._create_payments()
+        self.assertEqual(self.ready_jobs().mapped("xero_job"), ["push_invoices"])
+        self.run_cron_worker()
+        self.assertEqual(move.xero_binding_id.payment_ids.state, "synced")
+        # Sync now on the invoice: pushed (nothing pending) and read back by ID.
+        self.sandbox.clear_log()
+        result, error = er.call_kw(self, "account.move", "action_xero_sync_now", [move.ids],
+                                   route="call_button")
+        self.assertFalse(error, error)
+        self.run_cron_worker()
+        reads = self.sandbox.calls("Invoices", "GET")
+        self.assertEqual(len(reads), 1)
+        self.assertIn("IDs", reads[0]["query"])
