@@ -71,6 +71,7 @@ class AccountMove(models.Model):
         res = super().button_cancel()
         # What happens in Xero is up to the connection's Deletions setting.
         self.sudo().xero_invoice_ids.write({"need_push": True})
+        self.env["xero.connection"]._realtime_push(self.sudo().xero_invoice_ids)
         return res
 
     def unlink(self):
@@ -125,7 +126,9 @@ class AccountPartialReconcile(models.Model):
         # Any document Xero has: one reset to draft (and re-posted) keeps
         # its Xero payments until they are removed there.
         moves = (self.debit_move_id | self.credit_move_id).move_id
-        moves.sudo().xero_invoice_ids.filtered("external_id").write({"need_payment_sync": True})
+        bindings = moves.sudo().xero_invoice_ids.filtered("external_id")
+        bindings.write({"need_payment_sync": True})
+        self.env["xero.connection"]._realtime_push(bindings)
 
     @api.model_create_multi
     def create(self, vals_list):

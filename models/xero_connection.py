@@ -560,12 +560,15 @@ class XeroConnection(models.Model):
             return
         if spec.enabled and not self[spec.enabled]:
             return
+        if not self._cron_may_run(job):
+            return
         if spec.state_job and not self._try_state_lock():
             _logger.info("Xero %s postponed for %s: another job is updating it", job, self.name)
             self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
             return
         try:
-            stats = self._run_job(job, **(spec.limits or {}))
+            # Its calls are counted under the job (the connection's usage meter).
+            stats = self.with_context(xero_job=job)._run_job(job, **(spec.limits or {}))
             self.env["ir.cron"]._notify_progress(done=stats["processed"],
                                                  remaining=stats["remaining"])
         except XeroError as exc:
