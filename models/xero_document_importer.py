@@ -377,7 +377,10 @@ class XeroDocumentImporter(models.AbstractModel):
         mapping = connection.tax_map_ids.filtered(
             lambda m: m.xero_tax_rate_id.tax_type == line["tax_type"] and m.tax_use == use)
         if mapping:
-            return mapping[:1].tax_id
+            # Several Odoo taxes may be one Xero rate: the company's default first.
+            default = connection.company_id.account_purchase_tax_id if use == "purchase" \
+                else connection.company_id.account_sale_tax_id
+            return default if default in mapping.tax_id else mapping[:1].tax_id
         rate = connection.xero_tax_rate_ids.filtered(
             lambda r: r.tax_type == line["tax_type"])[:1]
         if rate and not rate.rate and not line["tax_amount"]:
@@ -410,17 +413,20 @@ class XeroDocumentImporter(models.AbstractModel):
         move = binding.odoo_id
         Log = self.env["xero.sync.log"]
         if doc["status"] in dm.GONE:
-            if binding.state == "cancelled" or binding.xero_status in dm.GONE:
+            # (The status itself is already noted by _note_documents.)
+            if move.state == "cancel" or binding.state == "cancelled":
                 return False
-            binding.write({"xero_status": doc["status"]})
             if move.state == "draft":
                 move.button_cancel()
-                binding.write({"state": "cancelled", "need_push": False})
+                binding.write({"state": "cancelled", "need_push": False,
+                               "xero_status": doc["status"]})
                 Log._record(connection, "document_voided", binding=binding, message=_(
                     "%(status)s in Xero: the Odoo draft is cancelled.",
                     status=doc["status"].title()))
-            else:
-                self._flag_voided(binding, doc)
+                return True
+            if binding.xero_change_pending and not binding.xero_change_document:
+                return False  # flagged already
+            self._flag_voided(binding, doc)
             return True
         changed = dm.content_key(doc) != binding.xero_content_key
         if not changed:

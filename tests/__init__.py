@@ -20,3 +20,4 @@ from . import test_access_rpc
 from . import test_security_routes
 from . import test_view_buttons
 from . import test_bills
+from . import test_documents_in
