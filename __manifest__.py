@@ -24,6 +24,7 @@
         "views/product_template_views.xml",
         "views/xero_templates.xml",
         "views/res_config_settings_views.xml",
+        "views/xero_document_views.xml",
         "views/xero_menus.xml",
         "views/xero_accounting_views.xml",
         "views/xero_realtime_views.xml",
