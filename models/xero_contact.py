@@ -275,6 +275,7 @@ class XeroContact(models.Model):
             "need_push": False,
             "error_message": False,
             "error_at": False,
+            **self._sent_values(),
         })
         self._recompute_diffs()
 

@@ -15,6 +15,7 @@ from . import test_client_link_browser
 from . import test_faults
 from . import test_faults_processes
 from . import test_faults_payments
+from . import test_faults_integrity
 from . import test_ui_browser
 from . import test_access_rpc
 from . import test_security_routes
