@@ -77,7 +77,8 @@ class XeroInvoiceExporter(models.AbstractModel):
             todo = self.env["xero.contact"]._lock_for_sync(
                 [("backend_id", "=", connection.id), ("odoo_id", "in", partners.ids),
                  ("state", "=", "linked"), ("external_id", "=", False),
-                 ("need_push", "=", True)], INVOICE_BATCH)
+                 ("need_push", "=", True), *self.env["xero.contact"]._due_domain()],
+                INVOICE_BATCH)
             if not todo:
                 break
             Exporter._push(connection, todo, client)

@@ -4,9 +4,12 @@ before anything is sent again, also when the record changed meanwhile;
 transient failures wait and retry by themselves; an answer about another
 record than the one sent is an error, not a new link."""
 
+import json
 import time
 from datetime import timedelta
 from unittest.mock import patch
+
+from psycopg2 import errors as pg_errors
 
 from odoo import fields
 from odoo.sql_db import TestCursor
@@ -84,6 +87,7 @@ class TestFaultsIntegrity(FaultTally, AccountingCase):
 
     def test_invoice_put_timed_out_after_xero_applied_then_repost_and_retry(self):
         self.env["ir.config_parameter"].sudo().set_param("xero_connector.timeout", 1)
+        self.addCleanup(time.sleep, 3)  # held-back answers end within this test
         moves = [self.invoice() for _i in range(10)]
         # Xero applies the request; every answer to it (and its retries) is lost.
         self.sandbox.fault(kind="hang", seconds=3, apply=True, count=3,
@@ -225,3 +229,42 @@ class TestFaultsIntegrity(FaultTally, AccountingCase):
         self.assertEqual(binding.state, "error")
         self.assertIn("another record", binding.error_message)
         self.survived(1, 0, 0)
+
+    # -- concurrent jobs ------------------------------------------------------------------
+
+    def test_serialization_failure_is_retried_not_logged_as_failed(self):
+        """A job meeting another job's rows (PostgreSQL's serialization
+        failure) ends cleanly and runs again soon; nothing is failed."""
+        Reader = type(self.env["xero.contact.reader"])
+
+        def concurrent(*_args, **_kwargs):
+            raise pg_errors.SerializationFailure("could not serialize access")
+
+        cron = self.conn._cron("pull_contacts")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch.object(Reader, "_run", concurrent):
+            self.run_job(self.conn, "_cron_run", "pull_contacts")
+        self.assertFalse(self.env["xero.sync.log"].search(
+            [("connection_id", "=", self.conn.id), ("state", "=", "failed")]))
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+                         triggers + 1, "run again in a minute")
+        self.survived(0, 0, 0)
+
+    # -- reads that may be incomplete --------------------------------------------------
+
+    def test_an_incomplete_full_read_archives_nothing(self):
+        """Xero's pagination says contacts are missing from the answer: the
+        full read is incomplete, so no contact is taken as archived."""
+        Reader = self.env["xero.contact.reader"]
+        self.run_job(Reader, "_run", self.conn, full=True)
+        lines = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
+                                                 ("external_id", "!=", False)])
+        self.assertEqual(set(lines.mapped("xero_status")), {"ACTIVE"})
+        self.sandbox.fault(kind="body", match={"path": "/Contacts", "method": "GET"},
+                           content_type="application/json", body=json.dumps({
+                               "Contacts": [], "pagination": {
+                                   "page": 1, "pageSize": 100, "pageCount": 1,
+                                   "itemCount": len(lines)}}))
+        self.run_job(Reader, "_run", self.conn, full=True)
+        self.assertEqual(set(lines.mapped("xero_status")), {"ACTIVE"}, "none archived")
+        self.survived(len(lines), 0, 0)
