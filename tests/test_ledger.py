@@ -175,7 +175,8 @@ class TestLedger(XeroCase):
         stats = self.pull()
         [call] = [c for c in self.sandbox.calls("/Invoices", "GET")
                   if c["if_modified_since"]]
-        self.assertTrue(call)
+        # As the spec has it: UTC with its offset, whole seconds.
+        self.assertRegex(call["if_modified_since"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
         opened = self.line("INV-OPEN")
         self.assertEqual((opened.amount_paid, opened.amount_due, opened.payment_count),
                          (25.0, 75.0, 1))
