@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg2
+from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -17,6 +18,10 @@ from ..xero_core.errors import (
 )
 
 _logger = logging.getLogger(__name__)
+
+# Another transaction changed the rows a job read or locked: retried later.
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable,
+                      pg_errors.DeadlockDetected)
 
 
 @dataclass(frozen=True)
@@ -33,22 +38,26 @@ class Job:
     enabled: str = None  # connection field that switches the job on
     scopes: tuple = ()  # any of these scopes (granular or broad) is needed
     state_job: bool = False  # writes the connection's watermarks: one at a time
+    # Writes the connection's bindings (binds partners, pushes, applies Xero's
+    # changes): one such job at a time, the others wait for their turn.
+    binding_job: bool = False
 
 
 INVOICE_SCOPES = ("accounting.invoices", "accounting.transactions")
 JOBS = {
     "push_contacts": Job("xero.contact.exporter", "Push Xero changes", 15, "minutes", 2,
-                         enabled="auto_push"),
+                         enabled="auto_push", binding_job=True),
     "pull_contacts": Job("xero.contact.reader", "Pull Xero changes", 30, "minutes", 5,
-                         limits={"max_pages": 5}, state_job=True),
+                         limits={"max_pages": 5}, state_job=True, binding_job=True),
     "pull_ledger": Job("xero.ledger.importer", "Pull Xero sales ledger", 1, "hours", 20,
-                       limits={"max_pages": 20}, state_job=True,
+                       limits={"max_pages": 20}, state_job=True, binding_job=True,
                        scopes=INVOICE_SCOPES + ("accounting.invoices.read",
                                                 "accounting.transactions.read")),
     "push_invoices": Job("xero.invoice.exporter", "Push invoices to Xero", 15, "minutes", 9,
-                         enabled="invoice_sync_enabled", scopes=INVOICE_SCOPES),
+                         enabled="invoice_sync_enabled", scopes=INVOICE_SCOPES,
+                         binding_job=True),
     "push_bills": Job("xero.bill.exporter", "Push bills to Xero", 15, "minutes", 11,
-                      enabled="bill_sync_enabled", scopes=INVOICE_SCOPES),
+                      enabled="bill_sync_enabled", scopes=INVOICE_SCOPES, binding_job=True),
     "import_documents": Job("xero.document.importer", "Read documents raised in Xero", 1,
                             "hours", 22, limits={"max_pages": 20}, state_job=True,
                             enabled="documents_enabled",
@@ -60,7 +69,8 @@ JOBS = {
                          scopes=("accounting.settings", "accounting.settings.read")),
     "pull_payments": Job("xero.payment.importer", "Register payments made in Xero", 1, "hours",
                          25, scopes=INVOICE_SCOPES + ("accounting.payments",
-                                                      "accounting.payments.read")),
+                                                      "accounting.payments.read"),
+                         binding_job=True),
 }
 
 
@@ -569,15 +579,32 @@ class XeroConnection(models.Model):
             return
         if not self._cron_may_run(job):
             return
-        if spec.state_job and not self._try_state_lock():
-            _logger.info("Xero %s postponed for %s: another job is updating it", job, self.name)
-            self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
-            return
+        locks = [name for name, needed in (("state", spec.state_job),
+                                           ("bindings", spec.binding_job)) if needed]
+        taken = []
+        for name in locks:
+            if not self._try_state_lock(name):
+                for held in taken:
+                    self._release_state_lock(held)
+                _logger.info("Xero %s postponed for %s: another job is updating it",
+                             job, self.name)
+                self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
+                return
+            taken.append(name)
         try:
             # Its calls are counted under the job (the connection's usage meter).
             stats = self.with_context(xero_job=job)._run_job(job, **(spec.limits or {}))
             self.env["ir.cron"]._notify_progress(done=stats["processed"],
                                                  remaining=stats["remaining"])
+        except CONCURRENCY_ERRORS as exc:
+            # Another job of this connection changed the same rows: what was
+            # committed stays, the rest is done by a run in a minute. Not an
+            # error of the sync.
+            self.env.cr.rollback()
+            _logger.info("Xero %s for %s met a concurrent job (%s); run again in a minute",
+                         job, self.name, exc.pgcode)
+            self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         except XeroError as exc:
             # What was committed stays; the unfinished batch is dropped and
             # retried on the next run. The job itself ends cleanly.
@@ -593,22 +620,24 @@ class XeroConnection(models.Model):
             # The failure is recorded; the job ends cleanly.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         finally:
-            if spec.state_job:
-                self._release_state_lock()
+            for name in reversed(taken):
+                self._release_state_lock(name)
 
-    def _state_lock_key(self):
-        return zlib.crc32(f"xero_connector.connection.{self.id}".encode())
+    def _state_lock_key(self, name="state"):
+        suffix = "" if name == "state" else f".{name}"
+        return zlib.crc32(f"xero_connector.connection.{self.id}{suffix}".encode())
 
-    def _try_state_lock(self):
+    def _try_state_lock(self, name="state"):
         """A session lock (it outlives the per-batch commits) so that two
-        jobs never update this connection's watermarks at the same time."""
-        self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [self._state_lock_key()])
+        jobs never update this connection's watermarks (``state``), or its
+        bindings (``bindings``), at the same time."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [self._state_lock_key(name)])
         return self.env.cr.fetchone()[0]
 
-    def _release_state_lock(self):
+    def _release_state_lock(self, name="state"):
         try:
-            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [self._state_lock_key()])
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [self._state_lock_key(name)])
         except psycopg2.Error:
             # Aborted by the error being raised: roll back, then release.
             self.env.cr.rollback()
-            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [self._state_lock_key()])
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [self._state_lock_key(name)])

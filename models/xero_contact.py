@@ -103,9 +103,9 @@ class XeroContact(models.Model):
         for binding in self:
             if binding.state != "linked":
                 binding.sync_state = False
-            elif binding.error_message:
+            elif binding.error_message and not binding.need_push:
                 binding.sync_state = "error"
-            elif binding.need_push:
+            elif binding.need_push:  # also waiting after a transient failure (its note)
                 binding.sync_state = "push"
             elif binding.diff_ids:
                 binding.sync_state = "pending"
@@ -285,6 +285,7 @@ class XeroContact(models.Model):
             "need_push": False,
             "error_message": False,
             "error_at": False,
+            **self._sent_values(),
         })
         self._recompute_diffs()
 

@@ -33,7 +33,7 @@ class XeroContactExporter(models.AbstractModel):
             self._bind_new(connection, new_partners)
             self._commit()
         pending = [("backend_id", "=", connection.id), ("state", "=", "linked"),
-                   ("need_push", "=", True)]
+                   ("need_push", "=", True), *self.env["xero.contact"]._due_domain()]
         for _batch in range(max_batches):
             bindings = self.env["xero.contact"]._lock_for_sync(pending, PUSH_BATCH)
             if not bindings:
@@ -93,10 +93,20 @@ class XeroContactExporter(models.AbstractModel):
     def _push(self, connection, bindings, client, keys_by_binding=None):
         """One POST /Contacts for up to 50 lines; each element's answer
         goes back to its line."""
+        bindings -= self._look_up_unanswered(bindings, client)
         refused = []
         sent = self._payloads(bindings, keys_by_binding or {}, refused)
         if not sent:
             return {"pushed": 0, "failed": len(refused)}
+        creates = bindings.browse([b.id for b, _v, _k, _p in sent if not b.external_id])
+        if creates:
+            for binding, _v, _k, payload in sent:
+                if not binding.external_id:
+                    binding.xero_name = payload.get("Name") or binding.xero_name
+            creates._mark_sending()
+            # Committed before the call: if the answer is lost (run killed),
+            # the next run looks these contacts up instead of creating them again.
+            self._commit()
         now = fields.Datetime.now()
         idempotency_key = request_key([f"{b.id}:{b.push_key}" for b, _v, _k, _p in sent],
                                       [p for _b, _v, _k, p in sent])
@@ -155,14 +165,50 @@ class XeroContactExporter(models.AbstractModel):
                 else:
                     binding._set_error(message)
                     ok = False
+            elif binding._wrong_answer(element.get("ContactID")):
+                binding._set_error(binding._wrong_answer(element.get("ContactID")))
+                ok = False
             else:
                 binding._set_pushed(element, values, keys, now)
                 ok = True
             pushed, failed = pushed + ok, failed + (not ok)
         for binding, _values, _keys, _payload in sent[len(results):]:
-            binding._set_error(_("Xero returned no answer for this contact."))
+            binding._set_transient(_("Xero returned no answer for this contact."))
             failed += 1
         return pushed, failed
+
+    def _look_up_unanswered(self, bindings, client):
+        """Contacts whose create was sent without a readable answer are
+        looked up in Xero by the name they were sent with (and their
+        ContactNumber) before anything is sent again: the one found is
+        bound, and a change made since goes as an update of it. Returns
+        the lines that cannot be sent now (the lookup failed)."""
+        todo = bindings.filtered(lambda b: b.sent_push_key and not b.external_id)
+        waiting = bindings.browse()
+        now = fields.Datetime.now()
+        for binding in todo:
+            name = binding.xero_name or binding.odoo_id.name
+            try:
+                found = client.find_contacts(name=name) if name else []
+                if not found and binding.odoo_id.ref:
+                    found = client.find_contacts(contact_number=binding.odoo_id.ref)
+            except XeroError as exc:
+                binding._set_failure(exc)
+                waiting |= binding
+                continue
+            taken = set(binding.search([("backend_id", "=", binding.backend_id.id),
+                                        ("external_id", "in", [c.get("ContactID")
+                                                               for c in found])]
+                                       ).mapped("external_id"))
+            found = sorted((c for c in found if c.get("ContactID") not in taken),
+                           key=lambda c: c.get("ContactStatus") == "ARCHIVED")
+            if not found:
+                binding.sent_push_key = False  # Xero does not have it: created now
+                continue
+            # Bound as Xero has it; what differs in Odoo is pushed with this batch.
+            binding._set_pushed(found[0], {}, [], now)
+            binding.need_push = True
+        return waiting
 
     def _link_existing_by_name(self, binding, client, odoo_values):
         """Creating failed because an active Xero contact has this name:

@@ -18,6 +18,7 @@ from ..xero_core import diff as xdiff
 from ..xero_core.client import PAGE_SIZE
 from ..xero_core.dates import parse_datetime, to_naive_utc
 from ..xero_core.matching import Matcher
+from ..xero_core.watermark import cap_watermark
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class XeroContactReader(models.AbstractModel):
                               "contacts_full_archived": include_archived or not first_run})
         stats = {"calls": 0, "contacts": 0, "pages": 0, "done": False}
         calls_before = client.calls
+        run_started = fields.Datetime.now()
         resolver = self.env["res.partner"]._xero_address_resolver()
         seen, matcher = set(), None
         start_page = connection.contacts_full_page if full else 1
@@ -76,7 +78,11 @@ class XeroContactReader(models.AbstractModel):
             if full:
                 connection.contacts_full_page = page + 1
             else:
-                watermark = max(_watermarks(contacts), default=None)
+                # Never past Xero's clock: a record stamped ahead of it must
+                # not hide the changes made until then.
+                watermark = to_naive_utc(cap_watermark(
+                    max(_watermarks(contacts), default=None), client.last_server_time,
+                    run_started))
                 if watermark and watermark > connection.contacts_synced_at:
                     connection.contacts_synced_at = watermark
             self._commit()
@@ -88,7 +94,9 @@ class XeroContactReader(models.AbstractModel):
             # Every contact was read since the full read started: changes
             # from then on are the next incremental run's.
             started = connection.contacts_full_started
-            if start_page == 1 and not first_run:
+            # Only a read that reached Xero's last page (and found as many
+            # contacts as Xero counts) may say that a contact is gone.
+            if start_page == 1 and not first_run and client.last_read_complete:
                 self._flag_vanished(connection, seen)
             connection.write({
                 "contacts_full_page": 0,

@@ -101,6 +101,7 @@ class XeroInvoice(models.Model):
             "need_payment_sync": True,
             "error_message": False,
             "sync_date": fields.Datetime.now(),
+            **self._sent_values(),
         })
         message = _("Sent to Xero as %(number)s (%(status)s).",
                     number=self.xero_number, status=self.xero_status)

@@ -38,6 +38,7 @@ class XeroInvoiceExporter(models.AbstractModel):
         # Payments removed in Odoo go first: Xero edits or voids no paid document.
         self.env["xero.payment.exporter"]._remove_in_xero(connection, client)
         self._cancel_in_xero(connection, client)
+        self._look_up_unanswered(connection, client)
         sent_keys = set()
         for _batch in range(max_batches):
             key = self._next_group(connection)
@@ -58,7 +59,8 @@ class XeroInvoiceExporter(models.AbstractModel):
         # Documents raised in Xero (origin "xero") are never sent back.
         return [("backend_id", "=", connection.id), ("need_push", "=", True),
                 ("side", "=", self._side), ("origin", "=", "odoo"),
-                ("odoo_id.state", "in", ("posted", "cancel"))]
+                ("odoo_id.state", "in", ("posted", "cancel")),
+                *self.env["xero.invoice"]._due_domain()]
 
     # === CUSTOMERS FIRST ===
 
@@ -81,11 +83,70 @@ class XeroInvoiceExporter(models.AbstractModel):
             todo = self.env["xero.contact"]._lock_for_sync(
                 [("backend_id", "=", connection.id), ("odoo_id", "in", partners.ids),
                  ("state", "=", "linked"), ("external_id", "=", False),
-                 ("need_push", "=", True)], INVOICE_BATCH)
+                 ("need_push", "=", True), *self.env["xero.contact"]._due_domain()],
+                INVOICE_BATCH)
             if not todo:
                 break
             Exporter._push(connection, todo, client)
             self._commit()
+
+    # === CREATES WHOSE ANSWER WAS LOST ===
+
+    def _look_up_unanswered(self, connection, client):
+        """Documents whose create was sent without a readable answer (run
+        killed, timeout, Retry of such a document, re-posted since) are
+        looked up in Xero by their number first: what Xero has is bound,
+        only what it lacks is sent again (in a new group)."""
+        Invoice = self.env["xero.invoice"]
+        domain = [("backend_id", "=", connection.id), ("sent_push_key", "!=", False),
+                  ("external_id", "=", False), ("need_push", "=", True),
+                  ("odoo_id.state", "=", "posted"), *Invoice._due_domain()]
+        for _batch in range(INVOICE_BATCHES_PER_RUN):
+            todo = Invoice._lock_for_sync(domain, INVOICE_BATCH)
+            if not todo:
+                return
+            for credit in (False, True):
+                group = todo.filtered(lambda b, c=credit: (b.kind == "credit_note") == c)
+                if not group:
+                    continue
+                try:
+                    found = client.find_sales_documents(group.odoo_id.mapped("name"),
+                                                        credit_notes=credit)
+                except XeroError as exc:
+                    group._set_failure(exc)
+                    continue
+                self._bind_found(connection, group, found)
+            self._commit()
+
+    def _bind_found(self, connection, bindings, documents):
+        """Bind each document to the one Xero has under its number, for its
+        customer; the others are sent again as new documents."""
+        Invoice = self.env["xero.invoice"]
+        id_field = "CreditNoteID" if bindings[:1].kind == "credit_note" else "InvoiceID"
+        number_field = "CreditNoteNumber" if id_field == "CreditNoteID" else "InvoiceNumber"
+        bound = set(Invoice.search([("backend_id", "=", connection.id), (
+            "external_id", "in", [d.get(id_field) for d in documents])]).mapped("external_id"))
+        contacts = self.env["xero.contact"].with_context(active_test=False).search([
+            ("backend_id", "=", connection.id),
+            ("odoo_id", "in", bindings.odoo_id.commercial_partner_id.ids)])
+        contact_ids = {c.odoo_id.id: c.external_id for c in contacts}
+        for binding in bindings:
+            move = binding.odoo_id
+            contact_id = contact_ids.get(move.commercial_partner_id.id)
+            match = next((d for d in documents if d.get(id_field) not in bound
+                          and move.name in (d.get(number_field), d.get("Reference"))
+                          and (d.get("Contact") or {}).get("ContactID") == contact_id), None)
+            changed = binding.push_key != binding.sent_push_key
+            if not match:
+                # Xero does not have it: it goes again, grouped afresh.
+                binding.write({"sent_push_key": False, "batch_key": False})
+                continue
+            bound.add(match[id_field])
+            binding.write({"batch_key": False})
+            binding._set_pushed(match)
+            if changed:
+                # Changed in Odoo since that send: the change goes as an update.
+                binding.write({"need_push": True, "state": "queued"})
 
     # === DOCUMENTS ===
 
@@ -112,6 +173,7 @@ class XeroInvoiceExporter(models.AbstractModel):
         sent = Invoice.browse([b.id for b, _p in payloads])
         key = request_key([f"{b.id}:{b.push_key}" for b in sent], [p for _b, p in payloads])
         sent.write({"batch_key": key})
+        sent._mark_sending()
         self._commit()
         return key
 
@@ -127,11 +189,14 @@ class XeroInvoiceExporter(models.AbstractModel):
             partner = binding.odoo_id.commercial_partner_id
             contact = contacts.get(partner.id)
             if not contact or not contact.external_id:
-                binding._set_error(_(
-                    "The contact %(name)s could not be created in Xero: %(why)s",
-                    name=partner.display_name,
-                    why=(contact.error_message if contact else False) or _("not sent yet")),
-                    definite=False)
+                message = _("The contact %(name)s could not be created in Xero: %(why)s",
+                            name=partner.display_name,
+                            why=(contact.error_message if contact else False)
+                            or _("not sent yet"))
+                if contact and contact.need_push:
+                    binding._set_transient(message)  # the contact is still on its way
+                else:
+                    binding._set_error(message, definite=False)
                 continue
             try:
                 doc = self._document(connection, binding, contact.external_id)
@@ -342,21 +407,27 @@ class XeroInvoiceExporter(models.AbstractModel):
         except XeroError as exc:
             sent._set_failure(exc)
             if is_refusal(exc):
-                group.write({"batch_key": False})
+                group.write({"batch_key": False, "sent_push_key": False})
             # Otherwise Xero may have applied the request without us seeing
-            # the answer: the group keeps its key, so the next run (or Retry)
-            # sends the same request again and Xero replays it.
+            # the answer: the documents stay pending (back-off) and marked, so
+            # the next run looks them up in Xero before sending what it lacks.
             return {"pushed": 0, "failed": len(group)}
         pushed = 0
         for (binding, _payload), element in zip(payloads, results, strict=False):
             if element_failed(element):
+                binding.sent_push_key = False  # Xero answered: it has no such document
                 binding._set_error("; ".join(element_errors(element))
                                    or _("Xero refused the document."))
+                continue
+            wrong = binding._wrong_answer(element.get(
+                "CreditNoteID" if binding.kind == "credit_note" else "InvoiceID"))
+            if wrong:
+                binding._set_error(wrong)
                 continue
             binding._set_pushed(element)
             pushed += 1
         for binding, _payload in payloads[len(results):]:
-            binding._set_error(_("Xero returned no answer for this document."), definite=False)
+            binding._set_transient(_("Xero returned no answer for this document."))
         group.write({"batch_key": False})
         return {"pushed": pushed, "failed": len(group) - pushed}
 

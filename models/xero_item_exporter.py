@@ -26,7 +26,7 @@ class XeroItemExporter(models.AbstractModel):
         Item = self.env["xero.item"]
         todo = items if items is not None else Item.search([
             ("backend_id", "=", connection.id), ("need_push", "=", True),
-            ("odoo_id", "!=", False), ("external_id", "=", False)])
+            ("odoo_id", "!=", False), ("external_id", "=", False), *Item._due_domain()])
         stats = {"pushed": 0, "failed": 0}
         for start in range(0, len(todo), ITEM_BATCH):
             self._send(connection, client, todo[start:start + ITEM_BATCH], stats)
@@ -64,7 +64,7 @@ class XeroItemExporter(models.AbstractModel):
                 continue
             values = {"external_id": element.get("ItemID"), "code": element.get("Code"),
                       "name": element.get("Name"), "state": "linked", "need_push": False,
-                      "error_message": False, "is_sold": True,
+                      "error_message": False, "is_sold": True, **item._sent_values(),
                       "sale_price": (element.get("SalesDetails") or {}).get("UnitPrice") or 0,
                       "sales_account_code": (element.get("SalesDetails") or {}).get(
                           "AccountCode"),

@@ -33,6 +33,9 @@ class XeroLedgerInvoice(models.Model):
     date = fields.Date("Invoice date", readonly=True, index=True)
     due_date = fields.Date(readonly=True)
     xero_status = fields.Selection(XERO_STATUSES, readonly=True, index=True)
+    xero_status_text = fields.Char(
+        "Status in Xero", readonly=True,
+        help="The status as Xero sent it, also one this connector does not know.")
     status = fields.Selection(
         list(ledger.STATUS_LABELS.items()), compute="_compute_status",
         help="As Xero shows it; Overdue depends on today.",

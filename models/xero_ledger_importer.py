@@ -10,6 +10,7 @@ from ..xero_core import ledger
 from ..xero_core.client import IDS_PER_CALL, PAGE_SIZE
 from ..xero_core.dates import to_naive_utc
 from ..xero_core.errors import XeroError
+from ..xero_core.watermark import cap_watermark
 
 _logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class XeroLedgerImporter(models.AbstractModel):
         since = connection.ledger_synced_at and connection.ledger_synced_at - self._watermark_skew
         pages = client.iter_invoice_pages(modified_since=since or None, where=ACCREC)
         if not self._store_pages(connection, pages, contacts, stats, "ledger_synced_at",
-                                 max_pages):
+                                 max_pages, client=client, run_started=started):
             stats.update(done=False, calls=client.calls - calls_before, remaining=1,
                          processed=stats["invoices"])
             return stats
@@ -63,7 +64,7 @@ class XeroLedgerImporter(models.AbstractModel):
         notes = client.iter_credit_note_pages(modified_since=since,
                                               where='Type=="ACCRECCREDIT"')
         self._store_pages(connection, notes, contacts, stats, "credit_notes_synced_at", None,
-                          kind=ledger.CREDIT_NOTE)
+                          kind=ledger.CREDIT_NOTE, client=client, run_started=started)
         if not first_run and (not connection.ledger_full_at
                               or connection.ledger_full_at < started - FULL_LEDGER_EVERY):
             # Payments on part-paid invoices do not always bump UpdatedDateUTC:
@@ -84,17 +85,25 @@ class XeroLedgerImporter(models.AbstractModel):
         return stats
 
     def _store_pages(self, connection, pages, contacts, stats, watermark_field, max_pages,
-                     kind=ledger.INVOICE):
-        """Store pages; False when stopped early by ``max_pages``."""
+                     kind=ledger.INVOICE, client=None, run_started=None):
+        """Store pages; False when stopped early by ``max_pages``. The
+        watermark never moves past a record that could not be read (the
+        pages come oldest change first), so the next run reads it again."""
         count = 0
+        held = False
         for _page, records in pages:
             count += 1
             stats["pages"] += 1
             stats["invoices"] += len(records)
-            latest = self._store(connection, records, contacts, kind)
-            if watermark_field and latest and (
+            latest, bad = self._store(connection, records, contacts, kind)
+            if latest and watermark_field:
+                # Never past Xero's clock (or this run's start).
+                latest = to_naive_utc(cap_watermark(
+                    latest, client and client.last_server_time, run_started))
+            if watermark_field and latest and not held and (
                     not connection[watermark_field] or latest > connection[watermark_field]):
                 connection[watermark_field] = latest
+            held = held or bad
             self._commit()
             # Keep memory flat over 50 pages of 1,000 invoices.
             self.env.invalidate_all()
@@ -146,7 +155,8 @@ class XeroLedgerImporter(models.AbstractModel):
 
     def _store(self, connection, records, contacts, kind):
         """One page of Xero invoices / credit notes -> ledger lines of
-        linked customers. Returns the newest UpdatedDateUTC seen."""
+        linked customers. Returns (the newest UpdatedDateUTC read before any
+        record that could not be read, whether there was such a record)."""
         Ledger = self.env["xero.ledger.invoice"]
         parse = ledger.from_credit_note if kind == ledger.CREDIT_NOTE else ledger.from_invoice
         id_key = "CreditNoteID" if kind == ledger.CREDIT_NOTE else "InvoiceID"
@@ -154,14 +164,17 @@ class XeroLedgerImporter(models.AbstractModel):
         existing = {line.external_id: line for line in Ledger.search(
             [("connection_id", "=", connection.id), ("external_id", "in", ids)])}
         latest = None
+        bad = False
+        statuses = dict(Ledger._fields["xero_status"].selection)
         to_create, payments_for = [], {}
         for record in records:
             try:
                 line = parse(record)
             except (ValueError, TypeError) as exc:
                 self._bad_record(connection, record, id_key, existing, exc)
+                bad = True
                 continue
-            if line.updated_at:
+            if line.updated_at and not bad:
                 stamp = to_naive_utc(line.updated_at)
                 latest = max(latest, stamp) if latest else stamp
             partner_id = contacts.get(line.contact_id)
@@ -176,8 +189,8 @@ class XeroLedgerImporter(models.AbstractModel):
                 "reference": line.reference,
                 "date": line.date,
                 "due_date": line.due_date,
-                "xero_status": line.status if line.status in dict(
-                    Ledger._fields["xero_status"].selection) else "DRAFT",
+                "xero_status": line.status if line.status in statuses else False,
+                "xero_status_text": line.status,
                 "currency_code": line.currency,
                 "total": float(line.total),
                 "amount_paid": float(line.amount_paid),
@@ -185,7 +198,9 @@ class XeroLedgerImporter(models.AbstractModel):
                 "amount_credited": float(line.amount_credited),
                 "xero_updated_at": to_naive_utc(line.updated_at),
                 "payment_count": len(line.payments),
-                "note": False,
+                "note": False if line.status in statuses else _(
+                    "Xero's status “%s” is not one this connector knows; it is kept as Xero "
+                    "sent it.", line.status),
             }
             if current:
                 current.write(vals)
@@ -205,7 +220,7 @@ class XeroLedgerImporter(models.AbstractModel):
              "amount": float(p["amount"]), "reference": p["reference"]}
             for invoice_id, payments in payments_for.items() for p in payments
         ])
-        return latest
+        return latest, bad
 
     def _bad_record(self, connection, record, id_key, existing, exc):
         """Xero sent something unreadable: say so on that line only."""

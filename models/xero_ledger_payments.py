@@ -9,6 +9,6 @@ class XeroLedgerImporter(models.AbstractModel):
     _inherit = "xero.ledger.importer"
 
     def _store(self, connection, records, *args, **kwargs):
-        latest = super()._store(connection, records, *args, **kwargs)
+        result = super()._store(connection, records, *args, **kwargs)
         self.env["xero.invoice"]._note_documents(connection, records)
-        return latest
+        return result

@@ -274,3 +274,67 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             self.assertTrue(conn2._try_state_lock())
             conn2._release_state_lock()
         self.survived(0, 0, 0)
+
+    def concurrently(self, *jobs):
+        """Run each ``job(env, conn)`` in its own worker thread, all at once;
+        the exceptions that escaped them."""
+        errors, barrier = [], threading.Barrier(len(jobs))
+
+        def worker(job):
+            try:
+                barrier.wait(10)
+                self.in_job(job)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+        threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(180)
+        return errors
+
+    def new_partners(self, prefix, count):
+        self.log_before = self.scalar("SELECT coalesce(max(id), 0) FROM xero_sync_log")
+
+        def create(env, conn):
+            conn.write({"create_in_xero": "all", "auto_push": True})
+            partners = env["res.partner"].create(
+                [{"name": f"{prefix} {i}", "city": "Concurrent"} for i in range(count)])
+            return partners.ids
+        return self.in_job(create)
+
+    def check_new_partners(self, ids, contacts_before):
+        by_id = self.xero_by_id()
+
+        def check(env, conn):
+            conn.create_in_xero = "off"
+            bindings = env["xero.contact"].search([("odoo_id", "in", ids)])
+            lost = len(ids) - len(bindings.filtered(lambda b: b.external_id in by_id))
+            failed = env["xero.sync.log"].search_count([
+                ("connection_id", "=", conn.id), ("state", "=", "failed"),
+                ("id", ">", self.log_before)])
+            return len(ids), lost, len(bindings) - len(set(bindings.mapped("odoo_id"))), failed
+        checked, lost, duplicated, failed = self.in_job(check)
+        self.assertEqual(failed, 0, "nothing logged as failed")
+        created = len(self.sandbox.state(PRACTICE, "contacts")) - contacts_before
+        self.survived(checked, lost, duplicated + created - len(ids))
+
+    def test_6_two_pushes_binding_the_same_new_partners(self):
+        """Two push jobs of one connection at once (each binds the new
+        partners first): the second waits its turn instead of failing."""
+        ids = self.new_partners("Two Pushes", 60)
+        before = len(self.sandbox.state(PRACTICE, "contacts"))
+        push = lambda env, conn: conn._cron_run("push_contacts")  # noqa: E731
+        self.assertFalse(self.concurrently(push, push))
+        self.in_job(push)  # the postponed run
+        self.check_new_partners(ids, before)
+
+    def test_7_push_and_pull_at_once(self):
+        ids = self.new_partners("Push And Pull", 60)
+        before = len(self.sandbox.state(PRACTICE, "contacts"))
+        push = lambda env, conn: conn._cron_run("push_contacts")  # noqa: E731
+        pull = lambda env, conn: conn._cron_run("pull_contacts")  # noqa: E731
+        self.assertFalse(self.concurrently(push, pull))
+        self.in_job(push)
+        self.in_job(pull)
+        self.check_new_partners(ids, before)

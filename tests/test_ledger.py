@@ -1,5 +1,6 @@
 import time
 from datetime import date, timedelta
+from unittest.mock import patch
 from urllib.parse import unquote
 
 from freezegun import freeze_time
@@ -9,6 +10,7 @@ from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..xero_core import ledger as ledger_module
 from .common import PRACTICE, XeroCase, base_seed
 
 TODAY = date(2026, 5, 15)
@@ -174,7 +176,8 @@ class TestLedger(XeroCase):
         stats = self.pull()
         [call] = [c for c in self.sandbox.calls("/Invoices", "GET")
                   if c["if_modified_since"]]
-        self.assertTrue(call)
+        # As the spec has it: UTC with its offset, whole seconds.
+        self.assertRegex(call["if_modified_since"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
         opened = self.line("INV-OPEN")
         self.assertEqual((opened.amount_paid, opened.amount_due, opened.payment_count),
                          (25.0, 75.0, 1))
@@ -268,6 +271,55 @@ class TestLedger(XeroCase):
         noted = self.Ledger.search([("note", "!=", False)])
         self.assertTrue(noted)
         self.assertIn("could not be read", noted[0].note)
+
+    def test_a_record_that_could_not_be_read_is_read_again(self):
+        """One unreadable invoice in an answer: the watermark stops before
+        it, so the next (clean) run reads it, even though a newer change
+        was read in the same answer."""
+        self.sandbox.clock(advance_seconds=3600)
+        self.addCleanup(self.sandbox.clock, offset_seconds=0)
+        client = self.conn._xero_client()
+        client.save_invoices([{"InvoiceID": self.find("INV-OVER")["InvoiceID"],
+                               "Status": "VOIDED"}], "voided-later")
+        real = ledger_module.from_invoice
+
+        def unreadable(record):
+            if record.get("InvoiceNumber") == "INV-OPEN":
+                raise ValueError("month must be in 1..12")  # a DueDate of 2026-13-45
+            return real(record)
+
+        with patch.object(ledger_module, "from_invoice", unreadable):
+            self.pull()
+        self.assertFalse(self.line("INV-OPEN"))
+        self.assertEqual(self.line("INV-OVER").xero_status, "VOIDED")
+        self.pull()
+        self.assertTrue(self.line("INV-OPEN"), "read again")
+
+    def test_watermark_never_ahead_of_xeros_clock(self):
+        """A document stamped later than Xero's clock (demo data) does not
+        push the watermark past the documents created until then."""
+        self.pull()
+        client = self.conn._xero_client()
+        self.sandbox.clock(advance_seconds=3 * 3600)
+        self.addCleanup(self.sandbox.clock, offset_seconds=0)
+        client.save_invoices([{"InvoiceID": self.find("INV-OVER")["InvoiceID"],
+                               "Status": "VOIDED"}], "stamped-ahead")
+        self.sandbox.clock(offset_seconds=0)
+        self.pull()
+        self.assertEqual(self.line("INV-OVER").xero_status, "VOIDED")
+        self.assertLess(self.conn.ledger_synced_at, fields.Datetime.now() + timedelta(hours=1))
+        client.save_invoices([invoice("INV-NEW", "2026-06-30")], "created-now")
+        self.pull()
+        self.assertTrue(self.line("INV-NEW"), "not missed")
+
+    def test_an_unknown_status_is_kept_with_a_note(self):
+        self.sandbox.fault(kind="body", match={"path": "/Invoices", "method": "GET"},
+                           mutate={"set_fields": {"Status": "WEIRD"}})
+        self.pull()
+        line = self.line("INV-OPEN")
+        self.assertEqual(line.xero_status_text, "WEIRD")
+        self.assertNotEqual(line.xero_status, "DRAFT")
+        self.assertIn("WEIRD", line.note)
 
     def test_tab_opens_fast_with_2000_invoices(self):
         self.pull()

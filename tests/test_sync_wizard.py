@@ -95,6 +95,8 @@ class TestSyncWizard(XeroCase):
         self.assertEqual(stats["calls"], 1)
         [call] = self.sandbox.calls("/Contacts", "GET")
         self.assertTrue(call["if_modified_since"], "only changes are asked for")
+        # As the spec has it: UTC with its offset, whole seconds.
+        self.assertRegex(call["if_modified_since"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
         self.assertEqual(self.line("Bayside Club").xero_email, "office@bayside.example")
         self.assertTrue(self.line("Brand New Ltd"))
         archived = self.line("Northwind Traders")

@@ -537,6 +537,40 @@ class XeroClient:
         records = self._read_all("get_invoices", "Invoices", kwargs)
         return [r for r in records if wh.same_text(r.get(field), value)]
 
+    def find_sales_documents(self, numbers, credit_notes=False):
+        """Sales invoices (or credit notes) whose number or Reference is one
+        of ``numbers``, deleted and voided ones left out: what a lost create
+        may have left in Xero. As many numbers a call as keep the URL short."""
+        numbers = list(dict.fromkeys(str(n) for n in numbers if n))
+        method, key = (("get_credit_notes", "CreditNotes") if credit_notes
+                       else ("get_invoices", "Invoices"))
+        number_field = "CreditNoteNumber" if credit_notes else "InvoiceNumber"
+        type_clause = wh.type_clause("ACCRECCREDIT" if credit_notes else "ACCREC")
+        clauses, unsafe = [], []
+        for number in numbers:
+            if wh.literal(number) is None:
+                unsafe.append(number)
+            else:
+                clauses.append(f"{wh.equals(number_field, number)} OR "
+                               f"{wh.equals('Reference', number)}")
+        found = []
+        for chunk in wh.chunks(clauses, IDS_PER_CALL, MAX_QUERY_CHARS, joiner=" OR "):
+            where = wh.all_of(type_clause, " OR ".join(chunk))
+            found.extend(self._read_all(method, key, {"where": where}))
+        for number in unsafe:
+            # Not quotable in a filter: searchTerm where Xero has it (not on
+            # credit notes: then all of them), compared exactly here.
+            kwargs = {"where": type_clause}
+            if not credit_notes:
+                kwargs["search_term"] = number
+            records = self._read_all(method, key, kwargs)
+            found.extend(r for r in records if number in (r.get(number_field),
+                                                          r.get("Reference")))
+        wanted = set(numbers)
+        return [d for d in xa.unique(found, "CreditNoteID" if credit_notes else "InvoiceID")
+                if (d.get(number_field) in wanted or d.get("Reference") in wanted)
+                and d.get("Status") not in ("DELETED", "VOIDED")]
+
     def create_invoices(self, invoices, idempotency_key):
         """PUT: create only, so a number Xero already has is an error rather
         than an update of someone else's invoice."""
