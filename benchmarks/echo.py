@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from benchmarks.contacts import _change_in_xero, _env, linked_bindings
 from benchmarks.measure import measured, profiled
 from benchmarks.odoo_env import job_env
-from benchmarks.report import limit_figure, ratio_figure
+from benchmarks.report import Figure, ratio_figure
 from benchmarks.sandbox import summarise_calls
 
 AUTO_PULL_TARGET = 1.5
@@ -25,10 +25,13 @@ def echo_pushes(bench, org):
         by_field = {}
         for diff in diffs:
             by_field[diff.field] = by_field.get(diff.field, 0) + 1
-    bench.add(limit_figure(
+    figure = bench.add(Figure(
         "odoo.echo_pushes", f"Odoo: echo pushes after pulling {bench.volumes.changes:,} "
-        "Xero changes (nothing changed in Odoo)", len(pending), "count", 0,
+        "Xero changes (nothing changed in Odoo)", len(pending), "count", "0", not pending,
         details={"pending": len(pending), "differences_by_field": by_field}))
+    if pending:
+        figure.note = ("queued with nothing changed in Odoo; differences by field: "
+                       + ", ".join(f"{k} {v}" for k, v in sorted(by_field.items())))
 
 
 @contextmanager

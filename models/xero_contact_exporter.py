@@ -236,6 +236,8 @@ class XeroContactExporter(models.AbstractModel):
         xero_values, _notes = cm.from_xero(contact)
         binding.write({"external_id": contact["ContactID"], "xero_values": xero_values,
                        "snapshot": xero_values})
+        # Again, now that Xero's values are known: country and region as it holds them.
+        odoo_values = binding._odoo_values()[binding.odoo_id.id]
         keys = cm.nonblank_keys(odoo_values)
         # Blank Odoo values never wipe Xero's (an address keeps its other lines).
         payload = [cm.to_xero(odoo_values, contact["ContactID"], keys, current=xero_values)]

@@ -23,6 +23,8 @@ from ..xero_core.watermark import cap_watermark
 _logger = logging.getLogger(__name__)
 
 FULL_RECONCILE_EVERY = timedelta(days=7)
+# What a partner may answer to a change read from Xero.
+REFUSALS = (UserError, ValidationError, ValueError, psycopg2.Error)
 
 
 class XeroContactReader(models.AbstractModel):
@@ -182,21 +184,34 @@ class XeroContactReader(models.AbstractModel):
         """Linked contacts changed in Xero: apply or keep for review."""
         odoo_values = bindings._odoo_values()
         bindings._recompute_diffs(odoo_values)
+        linked = bindings.filtered("odoo_id")
+        try:
+            # The whole page at once: one flush (and mail tracking) for all.
+            with self.env.cr.savepoint():
+                pulled = self._apply_each(linked, odoo_values, resolver)
+        except REFUSALS:
+            # A partner refuses its change (e.g. a constraint of another
+            # module): again one by one, so the rest of the page goes on.
+            pulled = bindings.browse()
+            for binding in linked:
+                try:
+                    with self.env.cr.savepoint():
+                        pulled |= self._apply_each(binding, odoo_values, resolver)
+                except REFUSALS as exc:
+                    binding._set_pull_error(_("Could not apply Xero's change: %s", exc))
+        # Once for the page, not once per contact.
+        pulled.exists()._recompute_diffs()
+
+    def _apply_each(self, bindings, odoo_values, resolver):
+        """Apply each binding's change; returns those with pulled fields."""
         pulled = bindings.browse()
-        for binding in bindings.filtered("odoo_id"):
+        for binding in bindings:
             # Alone in its prefetch set: a partner's write (mail tracking)
             # then recomputes its own fields, not those of the whole page.
             binding = binding.with_prefetch()
-            try:
-                with self.env.cr.savepoint():
-                    if self._apply_change(binding, odoo_values[binding.odoo_id.id], resolver):
-                        pulled |= binding
-            except (UserError, ValidationError, ValueError, psycopg2.Error) as exc:
-                # This partner refuses the change (e.g. a constraint of another
-                # module): say so on it; the rest of the page goes on.
-                binding._set_pull_error(_("Could not apply Xero's change: %s", exc))
-        # Once for the page, not once per contact.
-        pulled.exists()._recompute_diffs()
+            if self._apply_change(binding, odoo_values[binding.odoo_id.id], resolver):
+                pulled |= binding
+        return pulled
 
     def _apply_change(self, binding, odoo_values, resolver):
         """Pull, queue a push or leave the differences for review, as the

@@ -206,9 +206,13 @@ class TestContactValues(XeroCase):
 
     def test_linking_to_an_existing_xero_contact_is_said_with_the_values_replaced(self):
         self.conn.create_in_xero = "all"
+        acme = next(c for c in self.sandbox.state(PRACTICE, "contacts")
+                    if c["Name"] == "Acme Supplies")
+        self.xero_update(acme["ContactID"], Addresses=[
+            {"AddressType": "POBOX", "City": "Sydney", "Region": "NSW", "Country": "AU"}])
         partner = self.env["res.partner"].create({
             "name": "Acme Supplies", "is_company": True, "phone": "03 111 2222",
-            "email": "orders@acme.example"})
+            "email": "orders@acme.example", "country_id": self.env.ref("base.au").id})
         self.push()
         [acme] = [c for c in self.sandbox.state(PRACTICE, "contacts")
                   if c["Name"].startswith("Acme Supplies")]
@@ -219,6 +223,10 @@ class TestContactValues(XeroCase):
         self.assertEqual(len(note), 1, "the partner's chatter says so")
         self.assertIn("Email: sales@acme.example → orders@acme.example", note.body)
         self.assertNotIn("Phone", note.body, "added, not replaced")
+        self.assertNotIn("Country", note.body, "the same country, as Xero holds it")
+        pobox = next(a for a in acme["Addresses"] if a["AddressType"] == "POBOX")
+        self.assertEqual((pobox["City"], pobox["Region"], pobox["Country"]),
+                         ("Sydney", "NSW", "AU"))
         log = self.env["xero.sync.log"].search([("connection_id", "=", self.conn.id),
                                                 ("operation", "=", "link_contact"),
                                                 ("res_id", "=", partner.id)])
