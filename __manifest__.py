@@ -29,6 +29,11 @@
         "views/xero_client_link_views.xml",
         "wizards/xero_client_link_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "xero_connector/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/xero_demo.xml",
     ],

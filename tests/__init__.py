@@ -19,3 +19,5 @@ from . import test_ui_browser
 from . import test_access_rpc
 from . import test_security_routes
 from . import test_view_buttons
+from . import test_tours
+from . import test_clickbot
