@@ -26,7 +26,7 @@ XERO_LOGIN, XERO_PASSWORD = "demo@example.com", "demo"
 
 # What the page measures after each screen: sideways scrolling and cut text.
 SCROLLERS = ".o_content, .o_list_renderer, .o_form_sheet_bg, .modal-body"
-TEXTS = ", ".join(f".o_content {tag}" for tag in ("th", "td", "button", ".badge", "label",
+TEXTS = ", ".join(f".o_content {tag}" for tag in ("th", "td", "button", ".badge", "label", "input",
                                                    ".o_stat_text")) + ", .o_control_panel button"
 LAYOUT_JS = """(() => {
   const wide = [...document.querySelectorAll(%s)]
@@ -34,8 +34,13 @@ LAYOUT_JS = """(() => {
     .map(e => `${e.className.split(' ')[0]} scrolls sideways `
               + `(${e.scrollWidth} px in ${e.clientWidth} px)`);
   const cut = [...new Set([...document.querySelectorAll(%s)]
-    .filter(e => e.offsetParent && e.innerText.trim() && e.scrollWidth > e.clientWidth + 1)
-    .map(e => e.innerText.trim().replace(/\\s+/g, ' ').slice(0, 40)))];
+    .filter(e => e.offsetParent && (e.innerText || e.value || '').trim()
+                 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => (e.innerText || e.value).trim().replace(/\\s+/g, ' ').slice(0, 40)))];
+  const panel = document.querySelector('.o_control_panel');
+  if (panel && panel.offsetHeight > 120) {
+    wide.push(`the control panel is ${panel.offsetHeight} px high (its buttons wrap)`);
+  }
   if (cut.length) {
     wide.push(`${cut.length} text(s) cut, e.g. ` + cut.slice(0, 6).map(t => `"${t}"`).join(', '));
   }

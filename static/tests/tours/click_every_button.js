@@ -7,6 +7,8 @@
  *
  * The Python test sets ``window.xeroClickConfig`` and starts the tour
  * ``xero_click_every_button`` on the screen's URL:
+ * A button that opens a dialog with a form (a wizard) is clicked again for
+ * each button of that dialog.
  *   tabs      notebook tab labels to open in turn (null: none), "notebook" for
  *             every tab, "searchpanel" for every value of the search panel;
  *             none: the screen as it opens
@@ -155,6 +157,12 @@ function tabsOf(config) {
     return (config.tabs || [null]).map((t) => (t === null ? null : ["notebook", t]));
 }
 
+/** The dialog showing a form (a wizard), if one is open. */
+function formDialog() {
+    const dialog = [...document.querySelectorAll(".modal .modal-content")].pop();
+    return dialog && dialog.querySelector(".o_form_view") ? dialog : null;
+}
+
 /** Check what the click led to; close dialogs (confirming a confirmation). */
 async function checkOutcome(description, messages) {
     for (const error of rpcErrors.splice(0)) {
@@ -217,21 +225,40 @@ export async function clickEveryButton(config) {
         await action.restore(start);
         await settle();
     };
+    // A pass: a tab, with or without every line selected, and possibly the
+    // dialog a button of it opens (a wizard: its buttons are clicked too).
     const passes = [];
     for (const tab of tabsOf(config)) {
-        passes.push([tab, false]);
+        passes.push([tab, false, null]);
         if (config.selectAll) {
-            passes.push([tab, true]);
+            passes.push([tab, true, null]);
         }
     }
-    // The screen as each pass shows it, after a fresh load; null when the
-    // pass cannot be shown (tab gone, no row to select).
-    const show = async ([tab, selected]) => {
+    // The buttons a pass shows, after a fresh load; null when it cannot be
+    // shown (tab gone, no line to select, the opener or its dialog gone).
+    const show = async ([tab, selected, opener]) => {
         await reset();
         if ((await openTab(tab)) === false || (selected && !(await selectAll()))) {
             return null;
         }
-        return buttonsOnScreen(config, tab, selected);
+        const buttons = buttonsOnScreen(config, tab, selected);
+        if (!opener) {
+            return buttons;
+        }
+        if (!buttons.has(opener)) {
+            return null;
+        }
+        click(buttons.get(opener));
+        await settle();
+        const dialog = formDialog();
+        if (!dialog) {
+            return null;
+        }
+        return new Map(
+            [...dialog.querySelectorAll(BUTTONS)]
+                .filter((b) => visible(b) && !b.disabled)
+                .map((b) => [`${opener} > ${keyOf(null, false, b)}`, b])
+        );
     };
     // Until a whole round finds nothing new: what a last button shows
     // (Reconnect after Revoke) is clicked too.
@@ -239,7 +266,8 @@ export async function clickEveryButton(config) {
     while (progress && clicked.length < (config.maxClicks || 150)) {
         progress = false;
         for (const phase of [0, 1, 2]) {
-            for (const pass of passes) {
+            for (let index = 0; index < passes.length; index++) {
+                const pass = passes[index];
                 let buttons;
                 while ((buttons = await show(pass))) {
                     const next = [...buttons].find(([key, b]) => !done.has(key) && phaseOf(b) === phase);
@@ -255,6 +283,9 @@ export async function clickEveryButton(config) {
                     rpcErrors.splice(0);
                     click(button);
                     await settle();
+                    if (!pass[2] && formDialog() && !passes.some((p) => p[2] === key)) {
+                        passes.push([pass[0], pass[1], key]);
+                    }
                     await checkOutcome(description, messages);
                 }
             }
