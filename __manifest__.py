@@ -36,6 +36,9 @@
         "web.assets_backend": [
             "xero_connector/static/src/views/*.js",
         ],
+        "web.assets_tests": [
+            "xero_connector/static/tests/tours/**/*",
+        ],
     },
     "demo": [
         "demo/xero_demo.xml",

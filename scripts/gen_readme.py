@@ -4,10 +4,11 @@
     python scripts/gen_readme.py --check   # fail if README.rst is out of date
 
 The fragments use a small subset of Markdown (``##`` headings, lists,
-fenced code, ``**bold**`` and double-backtick literals), which maps
-directly onto reStructuredText.
+fenced code, ``**bold**`` and double-backtick literals, images alone on
+their line), which maps directly onto reStructuredText.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ SECTIONS = [
     ("CONTRIBUTORS.md", "Contributors"),
 ]
 TITLE = "Xero Connector"
+IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)$")
 
 
 def heading(text, char):
@@ -43,6 +45,9 @@ def to_rst(markdown):
             out.append("    " + line if line else "")
         elif line.startswith("## "):
             out += heading(line[3:].strip(), "~")
+        elif IMAGE.match(line.strip()):
+            image = IMAGE.match(line.strip())
+            out += [f".. image:: {image['path']}", f"    :alt: {image['alt']}"]
         else:
             out.append(line)
     return "\n".join(out).strip() + "\n"

@@ -91,14 +91,28 @@ class TestViewButtons(XeroCase):
                 selections = [[i] for i in ids]
             for selected in selections:
                 context = self.context(attrs, model, selected, header)
-                error = self.click(model, name, selected, context)
+                result, error = self.click(model, name, selected, context)
                 calls += 1
-                if error and error["name"] not in er.USER_FACING:
-                    failures.append(f"{view}: {model}.{name}({selected}) crashed: "
-                                    f"{er.describe(error)}")
+                problem = self.problem(result, error)
+                if problem:
+                    failures.append(f"{view}: {model}.{name}({selected}) {problem}")
         _logger.info("View buttons: %s buttons, %s calls as the web client makes them",
                      len(buttons), calls)
         self.assertFalse(failures, "\n".join(failures))
+
+    @staticmethod
+    def problem(result, error):
+        """What is wrong with an answer, if anything: the web client wants an
+        action (or nothing) or a message it can show the user."""
+        if error is None:
+            if result is False or isinstance(result, dict) and result.get("type"):
+                return None
+            return f"answered {result!r}, not an action"
+        if error["name"] not in er.USER_FACING:
+            return f"crashed: {er.describe(error)}"
+        if not (error.get("message") or "").strip():
+            return f"raised {error['name']} without a message for the user"
+        return None
 
     def context(self, attrs, model, selected, header):
         """The context the web client sends: the user's, the button's, and
@@ -112,15 +126,14 @@ class TestViewButtons(XeroCase):
         return context
 
     def click(self, model, name, selected, context):
-        """One click, undone afterwards (in Odoo; Xero keeps what it got)."""
+        """One click, undone afterwards (in Odoo; Xero keeps what it got):
+        (result, error)."""
         self.env.flush_all()
         self.env.cr.execute("SAVEPOINT xero_button")
         try:
-            _result, error = er.call_kw(self, model, name, [selected], context,
-                                        route="call_button")
+            return er.call_kw(self, model, name, [selected], context, route="call_button")
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT xero_button")
             self.env.cr.execute("RELEASE SAVEPOINT xero_button")
             self.env.invalidate_all()
             self.registry.clear_cache()
-        return error
