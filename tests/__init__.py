@@ -24,3 +24,4 @@ from . import test_screens_ledger
 from . import test_screens_errors
 from . import test_screens_partner
 from . import test_screens_settings
+from . import test_screens_log
