@@ -25,3 +25,4 @@ from . import test_screens_errors
 from . import test_screens_partner
 from . import test_screens_settings
 from . import test_screens_log
+from . import test_screens_connect
