@@ -157,14 +157,27 @@ class XeroOAuthController(http.Controller):
                 return self._finish(ticket_payload, current.organisation_id)
             if len(orgs) == 1:
                 return self._finish(ticket_payload, orgs)
-        elif len(just_granted) == 1:
-            return self._finish(ticket_payload, just_granted)
+            preselected = just_granted[:1]
+        else:
+            # Reconnect from a client's tab: its organisation, when reached.
+            current = env["xero.client.link"].sudo().search(
+                [("partner_id", "=", payload["r"]), ("company_id", "=", company.id)],
+                limit=1).organisation_id
+            if current in orgs:
+                if len(orgs) == 1 or just_granted == current:
+                    return self._finish(ticket_payload, current)
+                preselected = current
+            elif len(just_granted) == 1:
+                return self._finish(ticket_payload, just_granted)
+            else:
+                preselected = just_granted[:1]
         # The organisation page's ticket is good for one choice.
         tickets = list(request.session.get(TICKETS_KEY) or [])[-(MAX_PENDING - 1):]
         request.session[TICKETS_KEY] = [*tickets, ticket_payload["t"]]
         return request.render("xero_connector.oauth_pick_organisation", {
             "organisations": orgs,
-            "preselected": just_granted[:1],
+            "used_by": env["xero.organisation"].sudo()._used_by_other_companies(orgs, company),
+            "preselected": preselected,
             "ticket": self._pack("xero_connector.oauth_pick", ticket_payload),
             "purpose": payload["p"],
             "company": company,

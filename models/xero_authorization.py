@@ -162,7 +162,18 @@ class XeroAuthorization(models.Model):
             auth = self.create(dict(vals, company_id=company.id, xero_user_id=xero_user,
                                     client_id=client_id))
         auth._save_token(token)
+        auth._close_reconnect_todos()
         return auth
+
+    def _close_reconnect_todos(self):
+        """The login works again: the "Reconnect to Xero" to-dos of its
+        connections (or of itself) are done."""
+        connections = self.env["xero.connection"].sudo().search(
+            [("organisation_id.authorization_id", "=", self.id)])
+        summary = _("Reconnect to Xero")
+        for record in (*connections, self.sudo()):
+            record.activity_ids.filtered(lambda a: a.summary == summary).action_feedback(
+                feedback=_("Reconnected by %s.", self.env.user.name))
 
     def _save_token(self, token):
         """Store a token set obtained from a login (code exchange)."""

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..xero_core import exec_summary, organisation_mapping
 
@@ -81,16 +82,28 @@ class XeroClientLink(models.Model):
             else:
                 link.state = "connected"
 
-    @api.depends("summary_data")
+    @api.depends_context("lang")
+    @api.depends("summary_data", "organisation_id.base_currency")
     def _compute_summary_html(self):
         for link in self:
             summary = exec_summary.normalise(link.summary_data) if link.summary_data else None
             if not summary or exec_summary.is_empty(summary):
                 link.summary_html = False
                 continue
+            summary = exec_summary.format_amounts(summary, link._format_amount)
             link.summary_html = self.env["ir.qweb"]._render(
                 "xero_connector.client_link_exec_summary", {"summary": summary}
             )
+
+    def _format_amount(self, value):
+        """An amount of the organisation's Executive Summary, in its currency
+        and the user's language."""
+        code = self.organisation_id.base_currency
+        currency = code and self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "=", code)], limit=1)
+        if currency:
+            return formatLang(self.env, value, currency_obj=currency)
+        return " ".join(t for t in (code, formatLang(self.env, value, digits=2)) if t)
 
     @api.constrains("organisation_id", "company_id")
     def _check_company(self):

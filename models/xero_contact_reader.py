@@ -280,7 +280,11 @@ class XeroContactReader(models.AbstractModel):
             }
             if binding.link_partner_id == binding.match_partner_id:
                 vals["link_partner_id"] = match.partner_id or False
-            current = binding.read(list(vals), load=None)[0]
+            current = {"match_partner_id": binding.match_partner_id.id or False,
+                       "match_score": binding.match_score,
+                       "match_reason": binding.match_reason or False,
+                       "match_ambiguous": binding.match_ambiguous,
+                       "link_partner_id": binding.link_partner_id.id or False}
             if any(current[k] != v for k, v in vals.items()):
                 binding.write(vals)  # unchanged lines are not rewritten
         return bindings

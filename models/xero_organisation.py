@@ -66,6 +66,18 @@ class XeroOrganisation(models.Model):
             self.sudo().write(vals)
 
     @api.model
+    @api.model
+    def _used_by_other_companies(self, orgs, company):
+        """{organisation id: names of the other companies whose practice
+        connection is the same Xero organisation} (for the picker)."""
+        connections = self.env["xero.connection"].sudo().search([
+            ("company_id", "!=", company.id),
+            ("organisation_id.tenant_id", "in", orgs.mapped("tenant_id"))])
+        return {org.id: ", ".join(connections.filtered(
+                    lambda c, org=org: c.organisation_id.tenant_id == org.tenant_id
+                ).company_id.mapped("name"))
+                for org in orgs}
+
     def _upsert_from_connections(self, authorization, connections):
         """Record the organisations Xero's /connections lists for a login."""
         orgs = self.browse()

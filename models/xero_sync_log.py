@@ -2,6 +2,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # operation: (label, direction). One spelling per operation, in one place.
 OPERATIONS = {
@@ -42,6 +45,25 @@ OPERATIONS = {
     "budget_wait": ("Wait for Xero's daily budget", "none"),
 }
 
+# Scheduled jobs named otherwise than the operation they run: one spelling
+# per operation in the log.
+JOB_OPERATIONS = {"pull_payments": "import_payments"}
+
+# What users call the records the log is about.
+RECORD_KINDS = {
+    "res.partner": _lt("Partner"),
+    "account.move": _lt("Invoice"),
+    "account.payment": _lt("Payment"),
+    "xero.contact": _lt("Xero contact"),
+    "xero.invoice": _lt("Invoice"),
+    "xero.invoice.payment": _lt("Payment"),
+    "xero.item": _lt("Xero item"),
+    "product.template": _lt("Product"),
+    "product.product": _lt("Product"),
+    "xero.ledger.invoice": _lt("Ledger invoice"),
+    "xero.client.link": _lt("Client organisation"),
+}
+
 
 class XeroSyncLog(models.Model):
     """Every sync operation, so an admin can see what is queued, running,
@@ -59,6 +81,7 @@ class XeroSyncLog(models.Model):
     res_model = fields.Char("Model", index=True)
     res_id = fields.Many2oneReference("Record ID", model_field="res_model")
     record_name = fields.Char("Record")
+    record_kind = fields.Char("Type", compute="_compute_record_kind")
     # The binding whose state the entry is about: Retry goes through it.
     binding_model = fields.Char(readonly=True)
     binding_id = fields.Many2oneReference(model_field="binding_model", readonly=True)
@@ -80,6 +103,16 @@ class XeroSyncLog(models.Model):
     finished_at = fields.Datetime()
     count = fields.Integer("Records", default=1)
 
+    @api.depends("res_model", "res_id")
+    def _compute_record_kind(self):
+        for log in self:
+            kind = RECORD_KINDS.get(log.res_model)
+            if log.res_model == "account.move" and log.res_id:
+                move = self.env["account.move"].sudo().browse(log.res_id).exists()
+                kind = "Credit note" if move.move_type in ("out_refund", "in_refund") else kind
+            log.record_kind = str(kind) if kind else (
+                log.res_model and self.env["ir.model"]._get(log.res_model).name)
+
     @api.model
     def _record(self, connection, operation, state="done", message=False, record=None,
                 binding=None, count=None):
@@ -90,6 +123,7 @@ class XeroSyncLog(models.Model):
         done/failed and each retry stay on one line. Otherwise (a whole run)
         a new entry is written.
         """
+        operation = JOB_OPERATIONS.get(operation, operation)
         if binding and record is None:
             record = binding.odoo_id or binding  # e.g. a contact line without partner
         now = fields.Datetime.now()

@@ -86,6 +86,18 @@ class TestLedgerScreen(XeroCase):
         self.partner.invalidate_recordset()
         self.assertEqual(self.partner.xero_ledger_unpaid_text, "NZD 270.00 · USD 40.00")
 
+    def test_tab_before_the_ledger_is_read(self):
+        with browser_page(self) as page:
+            page.goto(f"/odoo/res.partner/{self.partner.id}")
+            page.click_text(".o_notebook .nav", "Xero Sales Ledger")
+            page.wait("document.querySelector('.o_xero_total_unpaid')?.offsetParent",
+                      what="the ledger tab")
+            tab = "document.querySelector('.o_notebook .tab-pane.active')"
+            self.assertIn("Not read yet", page.eval(f"{tab}.innerText"))
+            self.assertIn("No unpaid invoice", page.eval(f"{tab}.innerText"))
+            self.assertEqual(page.eval(f"{tab}.querySelectorAll('table').length"), 0,
+                             "an empty list is shown")
+
     def test_link_reads_the_ledger_soon(self):
         self.pull()
         northwind = self.env["xero.contact"].search([("xero_name", "=", "Northwind Traders")])

@@ -6,7 +6,13 @@ values are kept exactly as Xero formats them ("590.00", "100.0%", "1"), so a
 row Xero adds tomorrow shows up without a code change.
 """
 
+import copy
+import re
+
 ROW_KINDS = ("Row", "SummaryRow")
+# Xero writes amounts with two decimals ("590.00", "-1,234.50"); counts
+# ("3"), days ("30") and percentages ("12.5%") have none.
+_AMOUNT = re.compile(r"^-?\d{1,3}(,?\d{3})*\.\d{2}$")
 
 
 def _cell(cell):
@@ -107,3 +113,18 @@ def find_value(summary, label, column=0):
                 values = row["values"]
                 return values[column] if column < len(values) else None
     return None
+
+
+def is_amount(value):
+    return bool(_AMOUNT.match(value or ""))
+
+
+def format_amounts(summary, formatter):
+    """A copy of a normalised ``summary`` whose amount cells went through
+    ``formatter(float) -> str`` (e.g. with the organisation's currency)."""
+    summary = copy.deepcopy(summary)
+    for section in summary["sections"]:
+        for row in section["rows"]:
+            row["values"] = [formatter(float(v.replace(",", ""))) if is_amount(v) else v
+                             for v in row["values"]]
+    return summary

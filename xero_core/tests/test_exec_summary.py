@@ -153,3 +153,14 @@ def test_empty_and_missing_reports():
         assert es.is_empty(summary)
     assert not es.is_empty(es.normalise(REPORT))
     assert es.is_empty(None)
+
+
+def test_amounts_are_formatted_and_the_rest_kept():
+    summary = {"sections": [{"title": "Cash", "rows": [
+        {"label": "Cash received", "values": ["590.00", "-1,234.50", ""], "summary": False},
+        {"label": "Number of invoices", "values": ["3", "30", "12.5%"], "summary": False},
+    ]}]}
+    shown = es.format_amounts(summary, lambda v: f"NZD {v:,.2f}")
+    assert shown["sections"][0]["rows"][0]["values"] == ["NZD 590.00", "NZD -1,234.50", ""]
+    assert shown["sections"][0]["rows"][1]["values"] == ["3", "30", "12.5%"]
+    assert summary["sections"][0]["rows"][0]["values"][0] == "590.00", "a copy"
