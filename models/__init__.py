@@ -46,3 +46,4 @@ from . import xero_connection_realtime
 from . import res_config_settings_realtime
 from . import res_partner_realtime
 from . import account_move_realtime
+from . import xero_contact_realtime
