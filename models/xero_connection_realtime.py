@@ -4,7 +4,7 @@ of calls that decides which job may call Xero."""
 
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models
 
@@ -171,10 +171,12 @@ class XeroConnection(models.Model):
                                              if job == "push_invoices" else ""})
             """, [self.id])  # noqa: S608 - the table name is the model's own
             newest = self.env.cr.fetchone()[0]
-            age = (fields.Datetime.now() - newest).total_seconds() if newest else seconds
-            if not 0 <= age < seconds:
+            # To the microsecond (fields.Datetime.now() drops them).
+            now = datetime.now(UTC).replace(tzinfo=None)
+            age = (now - newest).total_seconds() if newest else seconds
+            if age >= seconds:
                 return
-            time.sleep(seconds - age)
+            time.sleep(min(seconds, seconds - age))
             # Nothing written yet: a new transaction sees what was saved meanwhile.
             self.env.cr.rollback()
 
