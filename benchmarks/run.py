@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 
-from benchmarks import contacts, echo, invoices, ledger, matching, rate_limits
+from benchmarks import contacts, echo, invoices, ledger, matching, rate_limits, realtime
 from benchmarks.report import error_figure, table, write_json
 from benchmarks.sandbox import REPO, Sandbox, bench_seed
 from benchmarks.state import Bench
@@ -36,6 +36,8 @@ SCENARIOS = {
     "invoices": ("refresh", "import"),
     "totals": ("refresh", "import"),
     "rate-limits": (),
+    # Last: it serves Odoo over HTTP and runs a cron worker in this process.
+    "realtime": ("refresh", "import"),
 }
 
 
@@ -107,6 +109,7 @@ def run_scenarios(bench, steps):
             bench, org_a, volumes.changes + volumes.pushed_partners + volumes.pushed_invoices,
             volumes.totals_invoices),
         "rate-limits": lambda report: rate_limits.full_sync(bench, org_b),
+        "realtime": lambda report: realtime.run(bench, org_a),
     }
     failed = set()
     timings = {}

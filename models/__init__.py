@@ -52,3 +52,4 @@ from . import xero_bill_exporter
 from . import xero_document_review
 from . import xero_document_importer
 from . import account_move_documents
+from . import xero_contact_realtime

@@ -4,7 +4,7 @@ of calls that decides which job may call Xero."""
 
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models
 
@@ -30,6 +30,8 @@ WEBHOOKS_ACTIVE = timedelta(hours=24)
 SLOW_POLL_EVERY = timedelta(hours=6)
 DEBOUNCE_PARAM = "xero_connector.realtime_debounce"
 DEBOUNCE_SECONDS = 3.0
+# A push waits at most this many times the debounce for a burst to end.
+DEBOUNCE_MAX_ROUNDS = 4
 TIERS = [("starter", "Starter (1,000 calls a day)"), ("core", "Core (5,000 calls a day)"),
          ("plus", "Plus"), ("advanced", "Advanced"), ("custom", "Another limit")]
 
@@ -154,23 +156,27 @@ class XeroConnection(models.Model):
         return bool(last) and (last.finished_at or last.create_date) > now - SLOW_POLL_EVERY
 
     def _debounce(self, job):
-        """Wait until the newest pending change is a few seconds old (at most
-        that long), then start from a fresh snapshot that sees every save."""
+        """Wait until the newest pending change is a few seconds old, so that
+        a burst of saves goes in one batch (at most a few rounds: a steady
+        stream of saves still goes out)."""
         seconds = float(self.env["ir.config_parameter"].sudo().get_param(
             DEBOUNCE_PARAM, DEBOUNCE_SECONDS))
         if seconds <= 0:
             return
-        model = next(m for m, j in PUSH_JOBS.items() if j == job)
-        self.env.cr.execute(f"""
-            SELECT max(write_date) FROM {self.env[model]._table}
-             WHERE backend_id = %s AND need_push
-        """, [self.id])  # noqa: S608 - the table name is the model's own
-        newest = self.env.cr.fetchone()[0]
-        if not newest:
-            return
-        age = (fields.Datetime.now() - newest).total_seconds()
-        if 0 <= age < seconds:
-            time.sleep(seconds - age)
+        table = self.env[next(m for m, j in PUSH_JOBS.items() if j == job)]._table
+        for _round in range(DEBOUNCE_MAX_ROUNDS):
+            self.env.cr.execute(f"""
+                SELECT max(write_date) FROM {table}
+                 WHERE backend_id = %s AND (need_push {"OR need_payment_sync"
+                                             if job == "push_invoices" else ""})
+            """, [self.id])  # noqa: S608 - the table name is the model's own
+            newest = self.env.cr.fetchone()[0]
+            # To the microsecond (fields.Datetime.now() drops them).
+            now = datetime.now(UTC).replace(tzinfo=None)
+            age = (now - newest).total_seconds() if newest else seconds
+            if age >= seconds:
+                return
+            time.sleep(min(seconds, seconds - age))
             # Nothing written yet: a new transaction sees what was saved meanwhile.
             self.env.cr.rollback()
 

@@ -182,3 +182,22 @@ class TestWebhooks(XeroCase):
             {"finished_at": fields.Datetime.now() - timedelta(hours=7)})
         self.run_job(self.conn, "_cron_run", "pull_contacts")
         self.assertTrue(self.sandbox.calls())
+
+    def test_echo_of_our_own_push_costs_no_read(self):
+        self.register()
+        line = self.line("Northwind Traders")
+        self.run_job(line, "action_import")
+        line.odoo_id.city = "Napier"
+        self.run_job(self.conn, "_run_job", "push_contacts")
+        [delivery] = self.deliver()
+        self.assertEqual(len(delivery["events"]), 1)
+        self.sandbox.clear_log()
+        self.process()
+        self.assertFalse(self.sandbox.calls())
+        self.assertEqual(self.Event.search([]).state, "done")
+        # A change made in Xero after it is read.
+        self.xero_update([{"ContactID": line.external_id, "Website": "https://nw.example"}])
+        self.deliver()
+        self.sandbox.clear_log()
+        self.process()
+        self.assertEqual(len(self.sandbox.calls()), 1)
