@@ -279,7 +279,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
         self.survived(0, 0, 0)
 
     def test_6_kill_during_import_of_documents_raised_in_xero(self):
-        """2,500 invoices raised in Xero, three pages: killed after the
+        """1,500 invoices raised in Xero, two pages: killed after the
         first page, run again: each comes in once."""
         def prepare(env, conn):
             company = conn.company_id
@@ -302,13 +302,13 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             "LineAmountTypes": "NoTax",
             "LineItems": [{"Description": f"Line {n}", "Quantity": 1, "UnitAmount": 10 + n,
                            "AccountCode": "200"} for n in range(3)],
-        } for i in range(2500)]}]})
+        } for i in range(1500)]}]})
         imported = ("SELECT count(*) FROM xero_invoice WHERE backend_id=%s AND origin='xero'",
                     [self.conn_id])
         process = self.odoo_process(
             f"env['xero.connection'].browse({self.conn_id})._run_job('import_documents')\n")
         killed = self.kill_when(process, *imported, threshold=1000)
-        self.assertTrue(killed and self.scalar(*imported) < 2500, "killed in the middle")
+        self.assertTrue(killed and self.scalar(*imported) < 1500, "killed in the middle")
         self.in_job(lambda env, conn: conn._run_job("import_documents"))
         self.in_job(lambda env, conn: conn._run_job("import_documents"))
 
@@ -323,7 +323,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
                 ("company_id", "=", conn.company_id.id), ("move_type", "=", "out_invoice"),
                 ("id", "not in", moves.ids)])
             wrong = len(moves.filtered(lambda m: m.amount_total != 33))
-            return len(bindings), 2500 - len(bindings) + wrong, duplicated + orphans
+            return len(bindings), 1500 - len(bindings) + wrong, duplicated + orphans
         self.survived(*self.in_job(check))
 
 
