@@ -216,8 +216,8 @@ class XeroDocumentImporter(models.AbstractModel):
             "side": doc["side"], "origin": "xero", "need_push": False, "push_key": False,
             **self._binding_values(doc),
         } for (doc, _values), move in zip(ready, moves, strict=True)])
-        to_post = moves.filtered(lambda m: self._to_post(
-            connection, bindings.filtered(lambda b, m=m: b.odoo_id == m).xero_status))
+        to_post = moves.browse([move.id for (doc, _v), move in zip(ready, moves, strict=True)
+                                if self._to_post(connection, doc["status"])])
         if to_post:
             to_post.action_post()
         moves_by_id = {b.external_id: b.odoo_id.id for b in bindings}
