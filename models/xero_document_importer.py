@@ -118,6 +118,18 @@ class XeroDocumentImporter(models.AbstractModel):
         self._commit()
         return stats
 
+    def _reread(self, connection, bindings, client=None):
+        """Read these documents from Xero now and apply them (Retry)."""
+        client = connection._client_for_sync(client)
+        stats = dict.fromkeys(("pages", "read", "imported", "updated", "set_aside"), 0)
+        notes = bindings.filtered(lambda b: b.kind == "credit_note")
+        records = client.get_invoices_by_ids((bindings - notes).mapped("external_id")) \
+            if bindings - notes else []
+        if notes:
+            records += client.get_credit_notes_by_ids(notes.mapped("external_id"))
+        self._apply_records(connection, records, stats)
+        return stats
+
     # === APPLY A PAGE ===
 
     def _apply_records(self, connection, records, stats):
