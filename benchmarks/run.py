@@ -16,7 +16,16 @@ import sys
 import time
 import traceback
 
-from benchmarks import contacts, echo, invoices, ledger, matching, rate_limits, realtime
+from benchmarks import (
+    contacts,
+    documents_in,
+    echo,
+    invoices,
+    ledger,
+    matching,
+    rate_limits,
+    realtime,
+)
 from benchmarks.report import error_figure, table, write_json
 from benchmarks.sandbox import REPO, Sandbox, bench_seed
 from benchmarks.state import Bench
@@ -35,6 +44,7 @@ SCENARIOS = {
     "push": ("refresh", "import"),
     "invoices": ("refresh", "import"),
     "totals": ("refresh", "import"),
+    "documents-in": ("refresh", "import"),
     "rate-limits": (),
     # Last: it serves Odoo over HTTP and runs a cron worker in this process.
     "realtime": ("refresh", "import"),
@@ -108,6 +118,8 @@ def run_scenarios(bench, steps):
         "totals": lambda report: invoices.totals(
             bench, org_a, volumes.changes + volumes.pushed_partners + volumes.pushed_invoices,
             volumes.totals_invoices),
+        "documents-in": lambda report: documents_in.documents_in(
+            bench, org_a, 0, volumes.documents_in),
         "rate-limits": lambda report: rate_limits.full_sync(bench, org_b),
         "realtime": lambda report: realtime.run(bench, org_a),
     }

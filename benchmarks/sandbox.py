@@ -118,6 +118,9 @@ class Sandbox:
             "organisation": organisation, "contacts": contacts, "invoices": invoices,
             "seed": seed})
 
+    def seed(self, data):
+        return self._call("POST", "seed", json=data)
+
     def connect(self, user, organisations):
         return self._call("POST", "connect", json={
             "user": user, "client_id": CLIENT_ID, "organisations": organisations})

@@ -22,6 +22,7 @@ class Volumes:
     pushed_invoices: int = 500  # customer invoices posted and paid in Odoo, then pushed
     totals_invoices: int = 200  # generated invoices whose totals are compared with Xero's
     matching_partners: int = 100_000  # partners the suggestions are computed against
+    documents_in: int = 5_000  # invoices raised in Xero, brought into Odoo
 
     def as_dict(self):
         return asdict(self)
@@ -30,7 +31,7 @@ class Volumes:
 FULL = Volumes()
 QUICK = Volumes(contacts=1_000, invoices=5_000, changes=10, auto_pulled=100,
                 pushed_partners=100, pushed_invoices=50, totals_invoices=40,
-                matching_partners=10_000)
+                matching_partners=10_000, documents_in=500)
 
 
 def pages(records):

@@ -85,6 +85,13 @@ class XeroConnectionDocuments(models.Model):
                     self.env["xero.tax.map"]._add_defaults(conn)
         return res
 
+    def _reset_sync_state(self):
+        # Watermarks and the purchases account belong to one organisation.
+        self.write({"accrec_synced_at": False, "accreccredit_synced_at": False,
+                    "accpay_synced_at": False, "accpaycredit_synced_at": False,
+                    "purchase_account_id": False})
+        return super()._reset_sync_state()
+
     @api.model
     def _for_move(self, move):
         if move.move_type not in PURCHASE_TYPES:

@@ -118,6 +118,18 @@ class XeroDocumentImporter(models.AbstractModel):
         self._commit()
         return stats
 
+    def _reread(self, connection, bindings, client=None):
+        """Read these documents from Xero now and apply them (Retry)."""
+        client = connection._client_for_sync(client)
+        stats = dict.fromkeys(("pages", "read", "imported", "updated", "set_aside"), 0)
+        notes = bindings.filtered(lambda b: b.kind == "credit_note")
+        records = client.get_invoices_by_ids((bindings - notes).mapped("external_id")) \
+            if bindings - notes else []
+        if notes:
+            records += client.get_credit_notes_by_ids(notes.mapped("external_id"))
+        self._apply_records(connection, records, stats)
+        return stats
+
     # === APPLY A PAGE ===
 
     def _apply_records(self, connection, records, stats):
@@ -216,8 +228,8 @@ class XeroDocumentImporter(models.AbstractModel):
             "side": doc["side"], "origin": "xero", "need_push": False, "push_key": False,
             **self._binding_values(doc),
         } for (doc, _values), move in zip(ready, moves, strict=True)])
-        to_post = moves.filtered(lambda m: self._to_post(
-            connection, bindings.filtered(lambda b, m=m: b.odoo_id == m).xero_status))
+        to_post = moves.browse([move.id for (doc, _v), move in zip(ready, moves, strict=True)
+                                if self._to_post(connection, doc["status"])])
         if to_post:
             to_post.action_post()
         moves_by_id = {b.external_id: b.odoo_id.id for b in bindings}

@@ -50,6 +50,19 @@ class XeroInvoiceDocuments(models.Model):
             return "push_supplier_credit" if self.kind == "credit_note" else "push_bill"
         return super()._push_operation()
 
+    def _retry(self):
+        """A document raised in Xero whose change could not be applied: read
+        it from Xero again and apply it now."""
+        from_xero = self.filtered(lambda b: b.origin == "xero" and b.state == "error")
+        if from_xero:
+            # Forget the version applied, so that Xero's is applied again.
+            from_xero.write({"state": "synced", "error_message": False, "error_at": False,
+                             "xero_content_key": False})
+            for connection in from_xero.backend_id:
+                self.env["xero.document.importer"]._reread(
+                    connection, from_xero.filtered(lambda b, c=connection: b.backend_id == c))
+        return super(XeroInvoiceDocuments, self - from_xero)._retry()
+
     def _queue(self):
         # A document raised in Xero is Xero's: posting its Odoo copy sends nothing.
         return super(XeroInvoiceDocuments, self.filtered(lambda b: b.origin == "odoo"))._queue()

@@ -131,6 +131,8 @@ class TestBills(AccountingCase):
         record = move.xero_invoice_ids.payment_ids
         self.assertEqual((record.origin, record.state), ("xero", "synced"))
         self.assertEqual(record.payment_id.payment_type, "outbound")
+        self.assertEqual(record.payment_id.payment_method_line_id.payment_type, "outbound",
+                         "paid out with an outgoing payment method")
         self.assertEqual(len(self.sandbox.state(PRACTICE, "payments")), 1, "not sent back")
 
     def test_cancelled_bill_is_voided_in_xero_under_the_mirror_policy(self):

@@ -223,6 +223,29 @@ class TestDocumentsIn(AccountingCase):
         self.pull()
         self.assertEqual(move.state, "cancel")
 
+    def test_draft_change_that_cannot_be_mapped_is_an_error_and_retry_applies_it(self):
+        self.switch_on()
+        element = self.raise_in_xero(status="DRAFT")
+        self.pull()
+        move = self.moves(element)
+        self.edit_in_xero(element, LineItems=[
+            {"Description": "Old rate", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200",
+             "TaxType": self.other_sales_type()}])
+        self.pull()
+        self.assertEqual(move.amount_total, 260.5, "left as it was")
+        self.assertIn("not mapped to an Odoo tax", move.xero_error)
+        other = self.env["account.tax"].create({"name": "GST 15% old rate (retry)",
+                                                "amount": 15, "type_tax_use": "sale",
+                                                "company_id": self.company.id})
+        self.env["xero.tax.map"].create({"connection_id": self.conn.id, "tax_id": other.id,
+                                         "xero_tax_rate_id": self.rate(self.other_sales_type()).id})
+        self.authenticate("admin", "admin")
+        _result, error = er.call_kw(self, "account.move", "action_xero_retry", [move.ids],
+                                    route="call_button")
+        self.assertFalse(error, error and er.describe(error))
+        move.invalidate_recordset()
+        self.assertEqual((move.amount_total, move.xero_error), (11.5, False))
+
     def test_void_of_a_posted_copy_flags_it_with_an_activity(self):
         self.conn.write({"import_post": "posted"})
         self.switch_on()

@@ -7,9 +7,10 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import api, tools
+from odoo import api, fields, tools
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
 
@@ -338,3 +339,62 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
         self.in_job(push)
         self.in_job(pull)
         self.check_new_partners(ids, before)
+
+    def test_8_kill_during_import_of_documents_raised_in_xero(self):
+        """1,500 invoices raised in Xero, two pages: killed after the
+        first page, run again: each comes in once."""
+        def prepare(env, conn):
+            company = conn.company_id
+            if not env["account.journal"].search([("type", "=", "sale"),
+                                                  ("company_id", "=", company.id)]):
+                env["account.chart.template"].try_loading("generic_coa", company,
+                                                          install_demo=False)
+            env.ref("base.NZD").active = True
+            line = env["xero.contact"].search([("backend_id", "=", conn.id),
+                                               ("state", "=", "linked")], limit=1)
+            conn.write({"import_sales_enabled": True, "import_sales_since":
+                        fields.Datetime.now() - timedelta(minutes=1)})
+            return line.xero_name
+        name = self.in_job(prepare)
+        self.addCleanup(self.in_job, _remove_imported)
+        today = date.today().isoformat()
+        self.sandbox.seed({"organisations": [{"OrganisationID": PRACTICE, "Invoices": [{
+            "Type": "ACCREC", "Contact": {"Name": name}, "InvoiceNumber": f"KILL-{i:05d}",
+            "Date": today, "DueDate": today, "Status": "AUTHORISED",
+            "LineAmountTypes": "NoTax",
+            "LineItems": [{"Description": f"Line {n}", "Quantity": 1, "UnitAmount": 10 + n,
+                           "AccountCode": "200"} for n in range(3)],
+        } for i in range(1500)]}]})
+        imported = ("SELECT count(*) FROM xero_invoice WHERE backend_id=%s AND origin='xero'",
+                    [self.conn_id])
+        process = self.odoo_process(
+            f"env['xero.connection'].browse({self.conn_id})._run_job('import_documents')\n")
+        killed = self.kill_when(process, *imported, threshold=1000)
+        self.assertTrue(killed and self.scalar(*imported) < 1500, "killed in the middle")
+        self.in_job(lambda env, conn: conn._run_job("import_documents"))
+        self.in_job(lambda env, conn: conn._run_job("import_documents"))
+
+        def check(env, conn):
+            bindings = env["xero.invoice"].search([("backend_id", "=", conn.id),
+                                                   ("origin", "=", "xero")])
+            moves = bindings.odoo_id
+            numbers = bindings.mapped("xero_number")
+            duplicated = (len(bindings) - len(set(bindings.mapped("external_id")))
+                          + len(numbers) - len(set(numbers)))
+            orphans = env["account.move"].search_count([
+                ("company_id", "=", conn.company_id.id), ("move_type", "=", "out_invoice"),
+                ("id", "not in", moves.ids)])
+            wrong = len(moves.filtered(lambda m: m.amount_total != 33))
+            return len(bindings), 1500 - len(bindings) + wrong, duplicated + orphans
+        self.survived(*self.in_job(check))
+
+
+def _remove_imported(env, conn):
+    """The documents the kill test brought in, and its switch."""
+    bindings = env["xero.invoice"].search([("backend_id", "=", conn.id)])
+    moves = bindings.odoo_id
+    bindings.unlink()
+    moves.filtered(lambda m: m.state != "draft").button_draft()
+    moves.unlink()
+    conn.write({"import_sales_enabled": False, "import_sales_since": False,
+                "accrec_synced_at": False, "accreccredit_synced_at": False})
