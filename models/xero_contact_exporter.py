@@ -196,15 +196,18 @@ class XeroContactExporter(models.AbstractModel):
                 binding._set_failure(exc)
                 waiting |= binding
                 continue
-            taken = set(binding.search([("backend_id", "=", binding.backend_id.id),
-                                        ("external_id", "in", [c.get("ContactID")
-                                                               for c in found])]
-                                       ).mapped("external_id"))
-            found = sorted((c for c in found if c.get("ContactID") not in taken),
+            # A line a pull made meanwhile for that contact (no partner) gives
+            # way; a contact linked to another partner is not this one.
+            lines = binding.with_context(active_test=False).search([
+                ("backend_id", "=", binding.backend_id.id), ("id", "!=", binding.id),
+                ("external_id", "in", [c.get("ContactID") for c in found])])
+            linked = set(lines.filtered("odoo_id").mapped("external_id"))
+            found = sorted((c for c in found if c.get("ContactID") not in linked),
                            key=lambda c: c.get("ContactStatus") == "ARCHIVED")
             if not found:
                 binding.sent_push_key = False  # Xero does not have it: created now
                 continue
+            lines.filtered(lambda x, i=found[0]["ContactID"]: x.external_id == i).unlink()
             # Bound as Xero has it; what differs in Odoo is pushed with this batch.
             binding._set_pushed(found[0], {}, [], now)
             binding.need_push = True

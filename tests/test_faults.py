@@ -2,6 +2,7 @@
 then Odoo and the sandbox are compared record by record."""
 
 import logging
+import time
 from datetime import timedelta
 
 from odoo import fields
@@ -154,6 +155,29 @@ class TestFaults(FaultTally, XeroCase):
         bindings = partners.xero_contact_ids
         self.assertEqual(len(bindings.filtered("external_id")), 5)
         self.survived(*self.compare_contacts(bindings))
+
+    def test_hangs_past_the_timeout_leave_the_batch_pending_then_replayed(self):
+        """Xero applied a batch, every answer to it came too late: the batch
+        is not failed; it waits, then goes again with the same key (Xero
+        replays it) without anyone clicking Retry."""
+        self.env["ir.config_parameter"].sudo().set_param("xero_connector.timeout", 1)
+        lines = self.imported(150)
+        for i, line in enumerate(lines):
+            line.odoo_id.city = f"Hang City {i}"
+        self.sandbox.fault(kind="hang", seconds=2, apply=True, count=3,
+                           match={"path": "/Contacts", "method": "POST"})
+        self.run_job(self.conn, "_run_job", "push_contacts")
+        time.sleep(2)  # the held-back answers end
+        waiting = lines.filtered("need_push")
+        self.assertEqual(len(waiting), 50, "the batch whose answers were lost waits")
+        self.assertFalse(lines.filtered(lambda x: x.sync_state == "error"), "none failed")
+        self.sandbox.clear_log()
+        waiting.write({"retry_after": fields.Datetime.now() - timedelta(seconds=1)})
+        self.run_job(self.conn, "_run_job", "push_contacts")
+        [post] = self.sandbox.calls("/Contacts", "POST")
+        self.assertTrue(post.get("replayed") or post["status"] == 200)
+        self.assertFalse(lines.filtered("need_push"))
+        self.survived(*self.compare_contacts(lines))
 
     def test_token_expired_mid_run_one_refresh(self):
         lines = self.imported(120)

@@ -353,3 +353,24 @@ def test_accounts_and_tax_rates(sandbox):
     future = datetime.now(UTC) + timedelta(days=1)
     assert client.accounts(modified_since=future) == []
 
+
+
+def test_sales_documents_found_by_number_or_reference(sandbox):
+    """What a create whose answer was lost may have left in Xero: sales
+    documents whose number or Reference is an Odoo number, voided ones and
+    bills left out, a number that cannot be quoted in a filter included."""
+    client = make_client(sandbox)
+    alpha = contact_id(client, "Alpha Ltd")
+    supplier = contact_id(client, "Supplier Co")
+    answers = create(client, [
+        invoice(alpha, number="INV/2026/0001"),
+        invoice(alpha, number="X-7", reference="INV/2026/0002"),
+        invoice(alpha, number="INV/2026/0003"),
+        invoice(alpha, number='INV "4"'),
+        invoice(supplier, kind="ACCPAY", number="INV/2026/0005"),
+    ], "lost-answers")
+    client.save_invoices([{"InvoiceID": answers[2]["InvoiceID"], "Status": "VOIDED"}], "void")
+    wanted = [f"INV/2026/000{n}" for n in range(1, 6)] + ['INV "4"']
+    found = client.find_sales_documents(wanted)
+    assert sorted(i["InvoiceNumber"] for i in found) == ['INV "4"', "INV/2026/0001", "X-7"]
+    assert client.find_sales_documents(wanted, credit_notes=True) == []
