@@ -13,6 +13,7 @@ from odoo import api, tools
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
 
+from ..xero_core import contact_mapping as cm
 from ..xero_core.oauth import clean_token
 from .common import CLIENT_ID, CLIENT_SECRET, PRACTICE, base_seed, sandbox
 from .test_faults import FaultTally
@@ -187,8 +188,8 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             lost = 0
             for binding in bindings:
                 [contact] = by_id.get(binding.external_id) or [None]
-                city = next((a.get("City") for a in (contact or {}).get("Addresses") or []
-                             if a["AddressType"] == "POBOX"), None)
+                # The address the contact uses (a street-only one stays so).
+                city = cm.from_xero(contact)[0]["city"] if contact else None
                 lost += city != "Killed Push" or binding.need_push
             return len(bindings), lost
         checked, lost = self.in_job(check)
@@ -229,8 +230,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             lost = 0
             for binding in env["xero.contact"].browse(ids):
                 contact = (by_id.get(binding.external_id) or [{}])[0]
-                city = next((a.get("City") for a in contact.get("Addresses") or []
-                             if a["AddressType"] == "POBOX"), None)
+                city = cm.from_xero(contact)[0]["city"] if contact else None
                 lost += city != "Two Workers"
             return len(ids), lost
         checked, lost = self.in_job(check)
