@@ -234,6 +234,7 @@ class XeroContact(models.Model):
             self._queue_push()
         self._recompute_diffs()
         self._ledger_relink()
+        self._read_ledger_soon()
         self.env["xero.sync.log"]._record(
             self.backend_id, "link_contact", message=_("Linked to %s", partner.display_name),
             count=1, binding=self)
@@ -248,6 +249,14 @@ class XeroContact(models.Model):
                 ("contact_external_id", "=", binding.external_id),
             ]).write({"partner_id": binding.odoo_id.commercial_partner_id.id or False})
         self.write({"ledger_backfilled": False})
+
+    def _read_ledger_soon(self):
+        """Just linked: the ledger job reads these contacts' invoices now,
+        in the background; until then their totals say "not read yet"."""
+        for connection in self.backend_id:
+            cron = connection._cron("pull_ledger")
+            if cron.active and connection._has_scope_for("pull_ledger"):
+                cron._trigger()
 
     # === PUSH AND PULL RESULTS ===
 
@@ -303,6 +312,15 @@ class XeroContact(models.Model):
 
     # === BUTTONS ===
 
+    def _names(self):
+        return ", ".join(b.odoo_id.display_name or b.xero_name for b in self[:3]) + (
+            "…" if len(self) > 3 else "")
+
+    def _notify_done(self, message):
+        """A short notification, then the screen reloaded (the partner's
+        differences changed)."""
+        return self.env["xero.connection"]._notify(message, reload=True)
+
     def _check_contact_editor(self):
         """Contact-level actions (push, pull, ignore, retry, refresh): on
         linked contacts, whoever may edit their partners; otherwise a Xero
@@ -338,23 +356,28 @@ class XeroContact(models.Model):
         to_send = bindings.filtered(lambda b: keys[b.id])
         if to_send:
             self.env["xero.contact.exporter"].sudo()._run_for(to_send, keys)
+        message = _("%(names)s: sent to Xero (%(n)s field(s)).",
+                    names=bindings._names(), n=sum(len(k) for k in keys.values()))
         if not kept:
-            return True
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "warning", "sticky": False,
-            "title": _("Empty values not sent"),
-            "message": _("%(fields)s: empty in Odoo, so Xero keeps its value. To clear it in "
-                         "Xero too, use that line's Push to Xero.",
-                         fields=", ".join(kept)),
-        }}
+            return bindings._notify_done(message)
+        # Xero keeps a value that is empty in Odoo: say so, and how to clear it.
+        return self.env["xero.connection"]._notify(
+            message + " " + _("%(fields)s: empty in Odoo, so Xero keeps its value. To clear it "
+                              "in Xero too, use that line's Push to Xero.",
+                              fields=", ".join(kept)),
+            reload=True, kind="warning")
 
     def action_pull_all(self):
         self._check_contact_editor()
         bindings = self.sudo()
         resolver = bindings.env["res.partner"]._xero_address_resolver()
+        count = 0
         for binding in bindings:
-            binding._pull_fields(list({d.field for d in binding.diff_ids}), resolver)
-        return True
+            keys = list({d.field for d in binding.diff_ids})
+            binding._pull_fields(keys, resolver)
+            count += len(keys)
+        return bindings._notify_done(_("%(names)s: taken from Xero (%(n)s field(s)).",
+                                       names=bindings._names(), n=count))
 
     def action_retry(self):
         self._check_contact_editor()
@@ -373,4 +396,4 @@ class XeroContact(models.Model):
         try:
             return self.env["xero.contact.reader"].sudo()._run_for(self.sudo())
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc

@@ -55,6 +55,10 @@ class XeroContactDiff(models.Model):
         self.partner_id._xero_check_write(self)
         return self.sudo()
 
+    def _labels(self):
+        return ", ".join(dict(self._fields["field"]._description_selection(self.env)).get(
+            d.field, d.field) for d in self)
+
     def _by_binding(self):
         result = {}
         for diff in self:
@@ -66,15 +70,19 @@ class XeroContactDiff(models.Model):
         diffs = self._checked()
         by_binding = {b.id: [f for f in keys if not cm.FIELD_BY_KEY[f].pull_only]
                       for b, keys in diffs._by_binding().items()}
-        return diffs.env["xero.contact.exporter"]._run_for(diffs.binding_id, by_binding)
+        # Read before the push: it replaces the difference lines.
+        bindings, labels = diffs.binding_id, diffs._labels()
+        diffs.env["xero.contact.exporter"]._run_for(bindings, by_binding)
+        return bindings._notify_done(_("Sent to Xero: %s.", labels))
 
     def action_pull(self):
         """Take the Xero value(s) into the partner."""
         diffs = self._checked()
         resolver = diffs.env["res.partner"]._xero_address_resolver()
+        bindings, labels = diffs.binding_id, diffs._labels()
         for binding, keys in diffs._by_binding().items():
             binding._pull_fields(keys, resolver)
-        return True
+        return bindings._notify_done(_("Taken from Xero: %s.", labels))
 
     def action_ignore(self):
         """Keep both values as they are; this difference stays hidden until

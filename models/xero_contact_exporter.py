@@ -57,7 +57,7 @@ class XeroContactExporter(models.AbstractModel):
                 result = self._push(connection, mine, connection._xero_client(),
                                     keys_by_binding)
             except XeroError as exc:
-                raise UserError(exc.message) from exc
+                raise self._xero_user_error(exc) from exc
             if result["failed"] and len(mine) == 1:
                 raise UserError(mine.error_message or _("Xero refused the change."))
         return True

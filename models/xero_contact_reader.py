@@ -259,16 +259,33 @@ class XeroContactReader(models.AbstractModel):
         return Matcher(p for p in partners if p["id"] not in linked)
 
     def _suggest_matches(self, bindings, matcher):
-        """Best partner for each unlinked Xero contact."""
+        """Best partner for each unlinked Xero contact. A partner the user
+        chose to link stays chosen; one that was only the suggestion follows
+        the new suggestion."""
         for binding in bindings:
             match = matcher.match(binding.xero_values or {})
-            binding.write({
+            vals = {
                 "match_partner_id": match.partner_id or False,
                 "match_score": match.score,
                 "match_reason": match.reason or False,
                 "match_ambiguous": match.ambiguous,
-                "link_partner_id": match.partner_id or False,
-            })
+            }
+            if binding.link_partner_id == binding.match_partner_id:
+                vals["link_partner_id"] = match.partner_id or False
+            current = binding.read(list(vals), load=None)[0]
+            if any(current[k] != v for k, v in vals.items()):
+                binding.write(vals)  # unchanged lines are not rewritten
+        return bindings
+
+    def _resuggest(self, connection):
+        """Every line to review against today's partners (the user's
+        Refresh): partners created or edited in Odoo since the lines were
+        read are suggested too."""
+        lines = self.env["xero.contact"].search([("backend_id", "=", connection.id),
+                                                 ("state", "=", "review")])
+        if lines:
+            self._suggest_matches(lines, self._matcher(connection))
+        return lines
 
 
 def _watermarks(contacts):

@@ -13,10 +13,9 @@ from odoo import api, tools
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
 
-from ..xero_core import contact_mapping as cm
 from ..xero_core.oauth import clean_token
 from .common import CLIENT_ID, CLIENT_SECRET, PRACTICE, base_seed, sandbox
-from .test_faults import FaultTally
+from .test_faults import FaultTally, xero_city
 
 PARAMS = ("login_url", "identity_url", "api_url", "client_id", "client_secret",
           "calls_per_minute", "retries", "retry_backoff", "timeout")
@@ -188,8 +187,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             lost = 0
             for binding in bindings:
                 [contact] = by_id.get(binding.external_id) or [None]
-                # The address the contact uses (a street-only one stays so).
-                city = cm.from_xero(contact)[0]["city"] if contact else None
+                city = contact and xero_city(contact)
                 lost += city != "Killed Push" or binding.need_push
             return len(bindings), lost
         checked, lost = self.in_job(check)
@@ -230,7 +228,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             lost = 0
             for binding in env["xero.contact"].browse(ids):
                 contact = (by_id.get(binding.external_id) or [{}])[0]
-                city = cm.from_xero(contact)[0]["city"] if contact else None
+                city = xero_city(contact)
                 lost += city != "Two Workers"
             return len(ids), lost
         checked, lost = self.in_job(check)
