@@ -26,8 +26,8 @@ XERO_LOGIN, XERO_PASSWORD = "demo@example.com", "demo"
 
 # What the page measures after each screen: sideways scrolling and cut text.
 SCROLLERS = ".o_content, .o_list_renderer, .o_form_sheet_bg, .modal-body"
-TEXTS = ", ".join(f".o_content {tag}" for tag in ("th", "td", "button", ".badge", "label", "input",
-                                                   ".o_stat_text")) + ", .o_control_panel button"
+CUTTABLE = ("th", "td", "button", ".badge", "label", "input", ".o_stat_text", ".text-truncate")
+TEXTS = ", ".join(f".o_content {tag}" for tag in CUTTABLE) + ", .o_control_panel button"
 LAYOUT_JS = """(() => {
   const wide = [...document.querySelectorAll(%s)]
     .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 2)
