@@ -26,8 +26,11 @@ XERO_LOGIN, XERO_PASSWORD = "demo@example.com", "demo"
 
 # What the page measures after each screen: sideways scrolling and cut text.
 SCROLLERS = ".o_content, .o_list_renderer, .o_form_sheet_bg, .modal-body"
-TEXTS = ", ".join(f".o_content {tag}" for tag in ("th", "td", "button", ".badge", "label", "input",
-                                                   ".o_stat_text")) + ", .o_control_panel button"
+CUTTABLE = ("th", "td", "button", ".badge", "label", "input", ".o_stat_text", ".text-truncate",
+            ".o_field_widget span")
+TEXTS = ", ".join(f".o_content {tag}" for tag in CUTTABLE) + (
+    ", .o_control_panel button, .o_control_panel .o_breadcrumb span,"
+    " .o_control_panel .text-truncate")
 LAYOUT_JS = """(() => {
   const wide = [...document.querySelectorAll(%s)]
     .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 2)
@@ -35,6 +38,7 @@ LAYOUT_JS = """(() => {
               + `(${e.scrollWidth} px in ${e.clientWidth} px)`);
   const cut = [...new Set([...document.querySelectorAll(%s)]
     .filter(e => e.offsetParent && (e.innerText || e.value || '').trim()
+                 && getComputedStyle(e).display !== 'inline'
                  && e.scrollWidth > e.clientWidth + 1)
     .map(e => (e.innerText || e.value).trim().replace(/\\s+/g, ' ').slice(0, 40)))];
   const panel = document.querySelector('.o_control_panel');

@@ -214,6 +214,11 @@ export async function clickEveryButton(config) {
         const name = button.getAttribute("name");
         return (config.first || []).includes(name) ? 0 : (config.last || []).includes(name) ? 2 : 1;
     };
+    // Phases without a button named in first / last are skipped: each visit
+    // of a pass reloads the screen.
+    const phases = [0, 1, 2].filter(
+        (phase) => phase === 1 || (phase === 0 ? config.first : config.last)?.length
+    );
     const clicked = [];
     const messages = [];
     const done = new Set();
@@ -265,7 +270,7 @@ export async function clickEveryButton(config) {
     let progress = true;
     while (progress && clicked.length < (config.maxClicks || 150)) {
         progress = false;
-        for (const phase of [0, 1, 2]) {
+        for (const phase of phases) {
             for (let index = 0; index < passes.length; index++) {
                 const pass = passes[index];
                 let buttons;
