@@ -3,7 +3,8 @@ from odoo.exceptions import UserError
 
 from ..xero_core.errors import XeroError
 
-SYNCED_TYPES = ("out_invoice", "out_refund")
+SYNCED_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund")
+CREDIT_TYPES = ("out_refund", "in_refund")
 
 
 class AccountMove(models.Model):
@@ -46,7 +47,8 @@ class AccountMove(models.Model):
         return posted
 
     def _xero_queue(self, reposted=None):
-        """Posted customer invoices / credit notes go to Xero's queue; a
+        """Posted invoices, credit notes, bills and vendor refunds go to
+        Xero's queue (each kind when its sync is on); a
         re-post after an edit sends the new version. An invoice first posted
         while invoice sync was off (``reposted`` without a binding) is
         historical and stays out, also when it is re-posted later."""
@@ -63,7 +65,7 @@ class AccountMove(models.Model):
                     continue
                 binding = self.env["xero.invoice"].sudo().create({
                     "backend_id": connection.id, "odoo_id": move.id,
-                    "kind": "credit_note" if move.move_type == "out_refund" else "invoice",
+                    "kind": "credit_note" if move.move_type in CREDIT_TYPES else "invoice",
                 })
             binding._queue()
 
@@ -71,6 +73,7 @@ class AccountMove(models.Model):
         res = super().button_cancel()
         # What happens in Xero is up to the connection's Deletions setting.
         self.sudo().xero_invoice_ids.write({"need_push": True})
+        self.env["xero.connection"]._realtime_push(self.sudo().xero_invoice_ids)
         return res
 
     def unlink(self):
@@ -125,7 +128,9 @@ class AccountPartialReconcile(models.Model):
         # Any document Xero has: one reset to draft (and re-posted) keeps
         # its Xero payments until they are removed there.
         moves = (self.debit_move_id | self.credit_move_id).move_id
-        moves.sudo().xero_invoice_ids.filtered("external_id").write({"need_payment_sync": True})
+        bindings = moves.sudo().xero_invoice_ids.filtered("external_id")
+        bindings.write({"need_payment_sync": True})
+        self.env["xero.connection"]._realtime_push(bindings)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -47,6 +47,13 @@ JOBS = {
                                                 "accounting.transactions.read")),
     "push_invoices": Job("xero.invoice.exporter", "Push invoices to Xero", 15, "minutes", 9,
                          enabled="invoice_sync_enabled", scopes=INVOICE_SCOPES),
+    "push_bills": Job("xero.bill.exporter", "Push bills to Xero", 15, "minutes", 11,
+                      enabled="bill_sync_enabled", scopes=INVOICE_SCOPES),
+    "import_documents": Job("xero.document.importer", "Read documents raised in Xero", 1,
+                            "hours", 22, limits={"max_pages": 20}, state_job=True,
+                            enabled="documents_enabled",
+                            scopes=INVOICE_SCOPES + ("accounting.invoices.read",
+                                                     "accounting.transactions.read")),
     "import_contacts": Job("xero.contact.importer", "Import Xero contacts (background)",
                            1, "days", 60 * 24),
     "pull_settings": Job("xero.settings.reader", "Read Xero settings", 1, "days", 60 * 6,
@@ -560,12 +567,15 @@ class XeroConnection(models.Model):
             return
         if spec.enabled and not self[spec.enabled]:
             return
+        if not self._cron_may_run(job):
+            return
         if spec.state_job and not self._try_state_lock():
             _logger.info("Xero %s postponed for %s: another job is updating it", job, self.name)
             self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
             return
         try:
-            stats = self._run_job(job, **(spec.limits or {}))
+            # Its calls are counted under the job (the connection's usage meter).
+            stats = self.with_context(xero_job=job)._run_job(job, **(spec.limits or {}))
             self.env["ir.cron"]._notify_progress(done=stats["processed"],
                                                  remaining=stats["remaining"])
         except XeroError as exc:

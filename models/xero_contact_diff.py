@@ -27,11 +27,26 @@ class XeroContactDiff(models.Model):
     xero_value = fields.Char("Xero value")
     side = fields.Selection(SIDES, "Changed", required=True)
     can_push = fields.Boolean(compute="_compute_can_push")
+    empty_in_odoo = fields.Boolean(
+        compute="_compute_shown", help="Pushing it would clear Xero's value: only this "
+        "line's Push to Xero does that, never Push all or a scheduled push.")
+    odoo_shown = fields.Char("In Odoo", compute="_compute_shown")
+    xero_shown = fields.Char("In Xero", compute="_compute_shown")
 
     @api.depends("field")
     def _compute_can_push(self):
         for diff in self:
             diff.can_push = not cm.FIELD_BY_KEY[diff.field].pull_only
+
+    @api.depends("odoo_value", "xero_value")
+    def _compute_shown(self):
+        for diff in self:
+            diff.empty_in_odoo = not diff.odoo_value and bool(diff.xero_value)
+            diff.odoo_shown = diff.odoo_value or _("(empty in Odoo)")
+            diff.xero_shown = diff.xero_value or _("(empty in Xero)")
+
+    def _label_text(self):
+        return dict(self._fields["field"]._description_selection(self.env))[self.field]
 
     def _checked(self):
         """Whoever may edit the partners may settle their differences; the

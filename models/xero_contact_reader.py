@@ -174,24 +174,32 @@ class XeroContactReader(models.AbstractModel):
         """Linked contacts changed in Xero: apply or keep for review."""
         odoo_values = bindings._odoo_values()
         bindings._recompute_diffs(odoo_values)
+        pulled = bindings.browse()
         for binding in bindings.filtered("odoo_id"):
+            # Alone in its prefetch set: a partner's write (mail tracking)
+            # then recomputes its own fields, not those of the whole page.
+            binding = binding.with_prefetch()
             try:
                 with self.env.cr.savepoint():
-                    self._apply_change(binding, odoo_values[binding.odoo_id.id], resolver)
+                    if self._apply_change(binding, odoo_values[binding.odoo_id.id], resolver):
+                        pulled |= binding
             except (UserError, ValidationError, ValueError, psycopg2.Error) as exc:
                 # This partner refuses the change (e.g. a constraint of another
                 # module): say so on it; the rest of the page goes on.
                 binding._set_pull_error(_("Could not apply Xero's change: %s", exc))
+        # Once for the page, not once per contact.
+        pulled.exists()._recompute_diffs()
 
     def _apply_change(self, binding, odoo_values, resolver):
         """Pull, queue a push or leave the differences for review, as the
-        connection's settings say."""
+        connection's settings say. Returns whether fields were pulled (their
+        differences are then to recompute)."""
         connection = binding.backend_id
         differences = binding._differences(odoo_values)
         if not differences:
             # Xero now agrees with Odoo (e.g. our own push coming back).
             binding.snapshot = dict(binding.xero_values)
-            return
+            return False
         push, pull, review = xdiff.resolve(differences, connection.conflict_policy)
         if not connection.auto_pull:
             # Changes made in Xero wait for review, except that a policy
@@ -199,12 +207,13 @@ class XeroContactReader(models.AbstractModel):
             pull = [k for k in pull if any(
                 d.field == k and d.side == xdiff.BOTH for d in differences)]
         if pull:
-            binding._pull_fields(pull, resolver)
+            binding._pull_fields(pull, resolver, recompute=False)
         if push and connection.auto_push:
             binding.write({"need_push": True})
         conflicts = [d for d in differences if d.side == xdiff.BOTH and d.field in review]
         if conflicts:
             self._schedule_conflict_activity(binding, conflicts)
+        return bool(pull)
 
     def _schedule_conflict_activity(self, binding, conflicts):
         partner = binding.odoo_id

@@ -289,7 +289,9 @@ class TestLedger(XeroCase):
             values = partner.web_read({name: {} for name in fields})
         elapsed = time.perf_counter() - started
         self.assertIn("NZD", values[0]["xero_ledger_unpaid_text"])
-        self.assertLess(elapsed, 0.3, f"{elapsed:.3f}s")
+        # The query count above is what guards the scale; the clock only
+        # catches a gross regression (it runs on shared, loaded machines).
+        self.assertLess(elapsed, 1.0, f"{elapsed:.3f}s")
 
     def test_ledger_job_waits_for_the_invoice_scope(self):
         self.conn.authorization_id.sudo().scope = (
