@@ -52,9 +52,11 @@ class ResPartner(models.Model):
             main = max(totals, key=lambda c: totals[c][2], default="")
             partner.xero_ledger_currency = main
             partner.xero_unpaid_total = totals.get(main, (0, 0, 0))[1]
-            # Just linked: the ledger is being read; 0.00 would be a claim.
-            nothing = (_("Not read yet") if not binding.ledger_backfilled
-                       else formatLang(self.env, 0.0, digits=2))
+            nothing = None
+            if not totals:
+                # Just linked: the ledger is being read; 0.00 would be a claim.
+                nothing = (_("Not read yet") if not binding.ledger_backfilled
+                           else formatLang(self.env, 0.0, digits=2))
             # One amount per currency: Xero does not convert them.
             partner.xero_ledger_paid_text = " · ".join(
                 f"{code} {formatLang(self.env, paid, digits=2)}"

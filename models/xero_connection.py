@@ -44,26 +44,28 @@ class Job:
 
 
 INVOICE_SCOPES = ("accounting.invoices", "accounting.transactions")
+# Each job's label is the sync log's name of the operation it runs (one
+# spelling per operation: the scheduled action and the log agree).
 JOBS = {
-    "push_contacts": Job("xero.contact.exporter", "Push Xero changes", 15, "minutes", 2,
+    "push_contacts": Job("xero.contact.exporter", "Push contacts", 15, "minutes", 2,
                          enabled="auto_push", binding_job=True),
-    "pull_contacts": Job("xero.contact.reader", "Pull Xero changes", 30, "minutes", 5,
+    "pull_contacts": Job("xero.contact.reader", "Read contacts from Xero", 30, "minutes", 5,
                          limits={"max_pages": 5}, state_job=True, binding_job=True),
-    "pull_ledger": Job("xero.ledger.importer", "Pull Xero sales ledger", 1, "hours", 20,
+    "pull_ledger": Job("xero.ledger.importer", "Read the sales ledger", 1, "hours", 20,
                        limits={"max_pages": 20}, state_job=True, binding_job=True,
                        scopes=INVOICE_SCOPES + ("accounting.invoices.read",
                                                 "accounting.transactions.read")),
-    "push_invoices": Job("xero.invoice.exporter", "Push invoices to Xero", 15, "minutes", 9,
+    "push_invoices": Job("xero.invoice.exporter", "Push invoices", 15, "minutes", 9,
                          enabled="invoice_sync_enabled", scopes=INVOICE_SCOPES,
                          binding_job=True),
-    "push_bills": Job("xero.bill.exporter", "Push bills to Xero", 15, "minutes", 11,
+    "push_bills": Job("xero.bill.exporter", "Push bills", 15, "minutes", 11,
                       enabled="bill_sync_enabled", scopes=INVOICE_SCOPES, binding_job=True),
     "import_documents": Job("xero.document.importer", "Read documents raised in Xero", 1,
                             "hours", 22, limits={"max_pages": 20}, state_job=True,
                             enabled="documents_enabled",
                             scopes=INVOICE_SCOPES + ("accounting.invoices.read",
                                                      "accounting.transactions.read")),
-    "import_contacts": Job("xero.contact.importer", "Import Xero contacts (background)",
+    "import_contacts": Job("xero.contact.importer", "Import contacts",
                            1, "days", 60 * 24),
     "pull_settings": Job("xero.settings.reader", "Read Xero settings", 1, "days", 60 * 6,
                          scopes=("accounting.settings", "accounting.settings.read")),

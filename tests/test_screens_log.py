@@ -31,6 +31,17 @@ class TestLogAndSummaryWords(XeroCase):
         entry = self.env["xero.sync.log"]._record(conn, "pull_payments", "failed", "Expired")
         self.assertEqual(entry.operation, "import_payments")
 
+    def test_scheduled_actions_spell_operations_as_the_log_does(self):
+        from ..models.xero_connection import JOBS
+        from ..models.xero_sync_log import JOB_OPERATIONS
+
+        conn = self.connect_practice()
+        labels = dict(self.env["xero.sync.log"]._fields["operation"].selection)
+        for job in JOBS:
+            label = labels[JOB_OPERATIONS.get(job, job)]
+            self.assertEqual(conn._cron(job).name,
+                             f"Xero: {label} ({self.company.name})", job)
+
     def test_executive_summary_amounts_in_the_organisations_currency(self):
         self.company.xero_client_level = True
         self.connect_practice()
