@@ -24,6 +24,7 @@
         "views/product_template_views.xml",
         "views/xero_templates.xml",
         "views/res_config_settings_views.xml",
+        "views/xero_document_views.xml",
         "views/xero_menus.xml",
         "views/xero_accounting_views.xml",
         "views/xero_realtime_views.xml",
@@ -31,6 +32,11 @@
         "views/xero_client_link_views.xml",
         "wizards/xero_client_link_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "xero_connector/static/src/views/*.js",
+        ],
+    },
     "demo": [
         "demo/xero_demo.xml",
     ],

@@ -47,3 +47,9 @@ from . import res_config_settings_realtime
 from . import res_partner_realtime
 from . import account_move_realtime
 from . import xero_contact_realtime
+from . import xero_invoice_documents
+from . import xero_connection_documents
+from . import xero_bill_exporter
+from . import xero_document_review
+from . import xero_document_importer
+from . import account_move_documents

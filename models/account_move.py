@@ -3,7 +3,8 @@ from odoo.exceptions import UserError
 
 from ..xero_core.errors import XeroError
 
-SYNCED_TYPES = ("out_invoice", "out_refund")
+SYNCED_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund")
+CREDIT_TYPES = ("out_refund", "in_refund")
 
 
 class AccountMove(models.Model):
@@ -46,7 +47,8 @@ class AccountMove(models.Model):
         return posted
 
     def _xero_queue(self, reposted=None):
-        """Posted customer invoices / credit notes go to Xero's queue; a
+        """Posted invoices, credit notes, bills and vendor refunds go to
+        Xero's queue (each kind when its sync is on); a
         re-post after an edit sends the new version. An invoice first posted
         while invoice sync was off (``reposted`` without a binding) is
         historical and stays out, also when it is re-posted later."""
@@ -63,7 +65,7 @@ class AccountMove(models.Model):
                     continue
                 binding = self.env["xero.invoice"].sudo().create({
                     "backend_id": connection.id, "odoo_id": move.id,
-                    "kind": "credit_note" if move.move_type == "out_refund" else "invoice",
+                    "kind": "credit_note" if move.move_type in CREDIT_TYPES else "invoice",
                 })
             binding._queue()
 
@@ -102,7 +104,7 @@ class AccountMove(models.Model):
         try:
             binding._refresh_from_xero()
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         message = _("Read from Xero: %(status)s, %(due)s due.", status=binding.xero_status,
                     due=binding.xero_amount_due)
         if binding.error_message:

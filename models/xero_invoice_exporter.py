@@ -17,6 +17,10 @@ class XeroInvoiceExporter(models.AbstractModel):
     _inherit = "xero.service"
     _description = "Invoices and credit notes → Xero"
 
+    # Which documents this exporter sends: sales ones here, bills in
+    # xero.bill.exporter (the same rules, purchase settings).
+    _side = "sale"
+
     def _run(self, connection, max_batches=INVOICE_BATCHES_PER_RUN, client=None):
         """Send queued invoices and credit notes (50 per call), then their
         payments. Returns {"calls", "pushed", "failed", "remaining"}.
@@ -50,9 +54,10 @@ class XeroInvoiceExporter(models.AbstractModel):
                      processed=stats["pushed"] + stats["failed"])
         return stats
 
-    @staticmethod
-    def _pending_domain(connection):
+    def _pending_domain(self, connection):
+        # Documents raised in Xero (origin "xero") are never sent back.
         return [("backend_id", "=", connection.id), ("need_push", "=", True),
+                ("side", "=", self._side), ("origin", "=", "odoo"),
                 ("odoo_id.state", "in", ("posted", "cancel"))]
 
     # === CUSTOMERS FIRST ===
@@ -123,7 +128,7 @@ class XeroInvoiceExporter(models.AbstractModel):
             contact = contacts.get(partner.id)
             if not contact or not contact.external_id:
                 binding._set_error(_(
-                    "The customer %(name)s could not be created in Xero: %(why)s",
+                    "The contact %(name)s could not be created in Xero: %(why)s",
                     name=partner.display_name,
                     why=(contact.error_message if contact else False) or _("not sent yet")),
                     definite=False)
@@ -141,7 +146,7 @@ class XeroInvoiceExporter(models.AbstractModel):
         and theme it uses is still in Xero, active and allowed where it is
         used (InvoiceMappingError otherwise, naming what to fix and where)."""
         move = binding.odoo_id
-        side = "sale"
+        side = self._side
         self._check_settings(connection)
         TaxMap = self.env["xero.tax.map"]
         product_lines = move.invoice_line_ids.filtered(lambda x: x.display_type == "product")
@@ -189,7 +194,8 @@ class XeroInvoiceExporter(models.AbstractModel):
             "currency": move.currency_id.name,
             "currency_rate": self._currency_rate(connection, move),
             "branding_theme_id": self._branding_theme(connection).external_id,
-            "status": im.push_status(binding.xero_status, connection.invoice_status, settled),
+            "status": im.push_status(binding.xero_status, self._status_setting(connection),
+                                     settled),
             "external_id": binding.external_id,
             "lines": lines,
             "odoo_total": move.amount_total,
@@ -197,6 +203,10 @@ class XeroInvoiceExporter(models.AbstractModel):
         }
 
     # === PRE-EXPORT CHECKS (what _document uses, as Xero has it now) ===
+
+    def _status_setting(self, connection):
+        """The status new documents go with (Draft or Awaiting payment)."""
+        return connection.invoice_status
 
     def _check_settings(self, connection):
         """The organisation's settings are known (read now if they never

@@ -401,7 +401,8 @@ def _settlements(move):
             continue
         line = partial["aml"]
         counterpart = line.move_id
-        kind = "allocation" if counterpart.move_type == "out_refund" else "payment"
+        kind = "allocation" if counterpart.move_type in ("out_refund", "in_refund") \
+            else "payment"
         result[partial["partial_id"]] = {
             "kind": kind, "amount": partial["amount"], "date": line.date,
             "counterpart": counterpart, "line": line,

@@ -130,7 +130,12 @@ class XeroPaymentImporter(models.AbstractModel):
                 "A payment of %(amount)s made in Xero on %(date)s is not registered: the invoice "
                 "is not posted in Odoo.", amount=payment.amount, date=payment.date))
         journal = mapping.journal_id
-        method = mapping.payment_method_line_id or journal.inbound_payment_method_line_ids[:1]
+        # Money in for a sales invoice, out for a bill.
+        methods = journal.inbound_payment_method_line_ids if move.is_inbound() \
+            else journal.outbound_payment_method_line_ids
+        method = mapping.payment_method_line_id
+        if method not in methods:
+            method = methods[:1]
         Register = self.env["account.payment.register"].sudo().with_company(move.company_id)
         wizard = Register.with_context(active_model="account.move", active_ids=move.ids).create({
             "journal_id": journal.id,

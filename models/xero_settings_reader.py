@@ -110,6 +110,9 @@ class XeroSettingsReader(models.AbstractModel):
         if not connection.sales_account_id:
             sales = sm.default_sales_account(values)
             vals["sales_account_id"] = sales and by_code[sales["code"]].id
+        if not connection.purchase_account_id:
+            purchases = sm.default_purchase_account(values)
+            vals["purchase_account_id"] = purchases and by_code[purchases["code"]].id
         if not connection.payment_account_id:
             bank = sm.default_bank_account(values, base, base)
             vals["payment_account_id"] = bank and by_code[bank["code"]].id

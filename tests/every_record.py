@@ -100,7 +100,14 @@ def build(case):
                                                "default_code": "ADVICE"})
     run_job(env, product, "action_xero_create_item")
     items = env["xero.item"].search([("backend_id", "=", conn.id)])
+    # A document raised in Xero for a contact not linked, set aside.
+    set_aside = env["xero.document.review"].create({
+        "connection_id": conn.id, "external_id": "5f1c0d6e-0000-4000-8000-00000000d0c1",
+        "doc_type": "ACCREC", "number": "INV-X1", "contact_name": "Bayside Club",
+        "contact_external_id": review.external_id, "state": "unlinked", "total": 115,
+        "reason": "Xero's contact Bayside Club is not linked to a partner."})
     records = {
+        "xero.document.review": [set_aside],
         "xero.authorization": [conn.authorization_id],
         "xero.organisation": [conn.organisation_id],
         "xero.connection": [conn],

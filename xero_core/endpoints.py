@@ -90,3 +90,13 @@ def credit_note_link(short_code, credit_note_id):
     return deep_link(
         short_code, f"/AccountsReceivable/ViewCreditNote.aspx?creditNoteID={credit_note_id}"
     )
+
+
+def bill_link(short_code, invoice_id):
+    return deep_link(short_code, f"/AccountsPayable/Edit.aspx?InvoiceID={invoice_id}")
+
+
+def supplier_credit_link(short_code, credit_note_id):
+    return deep_link(
+        short_code, f"/AccountsPayable/ViewCreditNote.aspx?creditNoteID={credit_note_id}"
+    )

@@ -143,6 +143,19 @@ def default_sales_account(accounts):
     return None
 
 
+def default_purchase_account(accounts):
+    """The "General Expenses" account (else code 429, else the first
+    expense account): where bill lines go unless the admin chooses."""
+    usable = [a for a in accounts if usable_for_lines(a, "purchase")]
+    for test in (lambda a: a["name"].casefold() == "general expenses",
+                 lambda a: a["code"] == "429", lambda a: a["account_class"] == "EXPENSE",
+                 lambda a: True):
+        found = sorted((a for a in usable if test(a)), key=lambda a: a["code"])
+        if found:
+            return found[0]
+    return None
+
+
 def default_bank_account(accounts, currency_code, base_currency):
     """An active bank account in ``currency_code`` (a bank account without
     a currency is in the base currency); the lowest code."""
