@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/xero_rules.xml",
         "data/xero_data.xml",
+        "data/xero_realtime_data.xml",
         "views/xero_connection_views.xml",
         "views/xero_sync_log_views.xml",
         "views/xero_contact_views.xml",
@@ -26,10 +27,16 @@
         "views/xero_document_views.xml",
         "views/xero_menus.xml",
         "views/xero_accounting_views.xml",
+        "views/xero_realtime_views.xml",
         "data/xero_client_link_data.xml",
         "views/xero_client_link_views.xml",
         "wizards/xero_client_link_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "xero_connector/static/src/views/*.js",
+        ],
+    },
     "demo": [
         "demo/xero_demo.xml",
     ],

@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 
-from benchmarks import contacts, documents_in, invoices, ledger, matching, rate_limits
+from benchmarks import contacts, documents_in, echo, invoices, ledger, matching, rate_limits
 from benchmarks.report import error_figure, table, write_json
 from benchmarks.sandbox import REPO, Sandbox, bench_seed
 from benchmarks.state import Bench
@@ -30,6 +30,8 @@ SCENARIOS = {
     "import": ("refresh",),
     "ledger": ("refresh", "import"),
     "incremental": ("refresh", "import"),
+    "echo": ("refresh", "import", "incremental"),
+    "auto-pull": ("refresh", "import"),
     "push": ("refresh", "import"),
     "invoices": ("refresh", "import"),
     "totals": ("refresh", "import"),
@@ -96,6 +98,8 @@ def run_scenarios(bench, steps):
         "ledger": lambda report: ledger.pull(bench, org_a, report),
         "incremental": lambda report: contacts.incremental_refresh(
             bench, org_a, volumes.changes),
+        "echo": lambda report: echo.echo_pushes(bench, org_a),
+        "auto-pull": lambda report: echo.auto_pull(bench, org_a, volumes.auto_pulled),
         "push": lambda report: contacts.push_changes(
             bench, org_a, volumes.changes, volumes.pushed_partners),
         "invoices": lambda report: invoices.push(

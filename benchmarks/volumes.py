@@ -17,6 +17,7 @@ class Volumes:
     contacts: int = 10_000  # Xero contacts of each organisation
     invoices: int = 50_000  # Xero invoices and bills of each organisation
     changes: int = 100  # contacts changed in Xero before the incremental refresh
+    auto_pulled: int = 1_000  # contacts changed in Xero, applied with auto-pull on
     pushed_partners: int = 1_000  # partners changed in Odoo, then pushed
     pushed_invoices: int = 500  # customer invoices posted and paid in Odoo, then pushed
     totals_invoices: int = 200  # generated invoices whose totals are compared with Xero's
@@ -28,9 +29,9 @@ class Volumes:
 
 
 FULL = Volumes()
-QUICK = Volumes(contacts=1_000, invoices=5_000, changes=10, pushed_partners=100,
-                pushed_invoices=50, totals_invoices=40, matching_partners=10_000,
-                documents_in=500)
+QUICK = Volumes(contacts=1_000, invoices=5_000, changes=10, auto_pulled=100,
+                pushed_partners=100, pushed_invoices=50, totals_invoices=40,
+                matching_partners=10_000, documents_in=500)
 
 
 def pages(records):

@@ -15,7 +15,7 @@ from ..models.xero_authorization import CALLBACK_URL
 from ..xero_core import oauth
 from ..xero_core import organisation_mapping as om
 from ..xero_core.endpoints import requested_scopes
-from ..xero_core.errors import XeroError
+from ..xero_core.errors import XeroAppCredentialsError, XeroError
 
 _logger = logging.getLogger(__name__)
 
@@ -121,10 +121,7 @@ class XeroOAuthController(http.Controller):
             raise Forbidden()
         back = self._back_url(payload)
         if error:
-            message = (_("You cancelled the Xero authorisation: nothing was changed.")
-                       if error == "access_denied" else
-                       _("Xero refused the authorisation: %s", error))
-            return self._error(message, back)
+            return self._error(*_refusal(error, back))
         if not code:
             return self._error(_("Xero did not send an authorisation code."), back)
         env = request.env
@@ -142,6 +139,8 @@ class XeroOAuthController(http.Controller):
             connections = authorization._xero_client().connections()
         except XeroError as exc:
             request.env.cr.rollback()
+            if isinstance(exc, XeroAppCredentialsError):
+                back = SETTINGS_URL
             return self._error(_("Connecting to Xero failed: %s", exc.message), back)
         orgs = env["xero.organisation"].sudo()._upsert_from_connections(
             authorization, connections
@@ -231,3 +230,20 @@ def _latest_event(connections):
     """authEventId of the login that just happened (the newest connection)."""
     newest = max(om.tenants(connections), key=lambda t: t["updated"], default={})
     return newest.get("auth_event_id")
+
+
+# Where the app's client id and secret are set.
+SETTINGS_URL = "/odoo/action-account.action_account_config"
+
+
+def _refusal(error, back):
+    """(sentence, way back) for the ``error`` Xero sent back to the callback."""
+    if error == "access_denied":
+        return _("You cancelled the Xero authorisation: nothing was changed."), back
+    if error in ("invalid_client", "unauthorized_client"):
+        return (_("Xero refused this app's credentials: check the client id and secret in "
+                  "Settings › Xero."), SETTINGS_URL)
+    if error == "invalid_scope":
+        return (_("Xero refused the permissions this app asks for: check the scopes in "
+                  "Settings › Xero."), SETTINGS_URL)
+    return _("Xero refused the authorisation (%s): try again in a moment.", error), back

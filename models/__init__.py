@@ -38,6 +38,14 @@ from . import res_config_settings
 from . import xero_client_link
 from . import xero_client_refresher
 from . import res_partner_client_link
+from . import xero_api_usage
+from . import xero_sync_request
+from . import xero_webhook_event
+from . import xero_webhook_processor
+from . import xero_connection_realtime
+from . import res_config_settings_realtime
+from . import res_partner_realtime
+from . import account_move_realtime
 from . import xero_invoice_documents
 from . import xero_connection_documents
 from . import xero_bill_exporter

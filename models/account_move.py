@@ -73,6 +73,7 @@ class AccountMove(models.Model):
         res = super().button_cancel()
         # What happens in Xero is up to the connection's Deletions setting.
         self.sudo().xero_invoice_ids.write({"need_push": True})
+        self.env["xero.connection"]._realtime_push(self.sudo().xero_invoice_ids)
         return res
 
     def unlink(self):
@@ -103,7 +104,7 @@ class AccountMove(models.Model):
         try:
             binding._refresh_from_xero()
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         message = _("Read from Xero: %(status)s, %(due)s due.", status=binding.xero_status,
                     due=binding.xero_amount_due)
         if binding.error_message:
@@ -127,7 +128,9 @@ class AccountPartialReconcile(models.Model):
         # Any document Xero has: one reset to draft (and re-posted) keeps
         # its Xero payments until they are removed there.
         moves = (self.debit_move_id | self.credit_move_id).move_id
-        moves.sudo().xero_invoice_ids.filtered("external_id").write({"need_payment_sync": True})
+        bindings = moves.sudo().xero_invoice_ids.filtered("external_id")
+        bindings.write({"need_payment_sync": True})
+        self.env["xero.connection"]._realtime_push(bindings)
 
     @api.model_create_multi
     def create(self, vals_list):

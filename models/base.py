@@ -11,7 +11,9 @@ decided already (RPC calls never run as sudo).
 """
 
 from odoo import models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
+
+from ..xero_core.errors import XeroAppCredentialsError
 
 
 class Base(models.AbstractModel):
@@ -59,3 +61,11 @@ class Base(models.AbstractModel):
     def _xero_check_internal(self):
         if not self.env.user._is_internal():
             raise AccessError(self.env._("Only internal users can do this."))
+
+    def _xero_user_error(self, exc):
+        """The error a failed Xero call shows the user: refused app
+        credentials come with a button to the settings that fix them."""
+        if isinstance(exc, XeroAppCredentialsError):
+            return RedirectWarning(exc.message, "account.action_account_config",
+                                   self.env._("Open Settings › Xero"))
+        return UserError(exc.message)

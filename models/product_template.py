@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 from ..xero_core.errors import XeroError
 
@@ -48,7 +47,7 @@ class ProductTemplate(models.Model):
             try:
                 self.env["xero.item.exporter"].sudo()._run(connection, items=todo)
             except XeroError as exc:
-                raise UserError(exc.message) from exc
+                raise self._xero_user_error(exc) from exc
         failed = todo.filtered("error_message")
         if failed:
             return connection._notify("\n".join(

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..xero_core.contact_mapping import (
     FIELD_KEYS,
+    as_held,
     join_person_name,
     looks_like_person,
     split_person_name,
@@ -117,12 +118,15 @@ class ResPartner(models.Model):
         return self.child_ids.filtered(lambda c: c.type == "contact" and c.active).sorted(
             "id")[:1]
 
-    def _xero_sync_values(self, name_hints=None):
+    def _xero_sync_values(self, name_hints=None, held=None):
         """{partner id: sync values} (same keys as xero_core.contact_mapping).
 
         ``name_hints`` ({partner id: (first, last)}, from the last sync) keep
         Xero's split of a person's name ("Jan" / "van der Berg") as long as
-        Odoo's single name still reads the same."""
+        Odoo's single name still reads the same. ``held`` ({partner id: Xero's
+        sync values}) gives country and region in the form Xero holds them
+        ("NSW" stays "NSW")."""
+        held = held or {}
         result = {}
         # Country and region names as Xero has them, whatever the user's language.
         for partner in self.with_context(lang="en_US"):
@@ -138,13 +142,23 @@ class ResPartner(models.Model):
                 "first_name": first,
                 "last_name": last,
                 "email": text(email),
-                "state": text(partner.state_id.name or partner.xero_state_text),
-                "country": text(partner.country_id.name or partner.xero_country_text),
+                "state": partner._xero_place(partner.state_id, partner.xero_state_text,
+                                             held.get(partner.id, {}).get("state")),
+                "country": partner._xero_place(partner.country_id, partner.xero_country_text,
+                                               held.get(partner.id, {}).get("country")),
             }
             for key, field in SIMPLE.items():
                 values[key] = text(partner[field])
             result[partner.id] = {key: values.get(key, "") for key in FIELD_KEYS}
         return result
+
+    @api.model
+    def _xero_place(self, record, kept_text, held):
+        """A country or state as Xero holds it (see contact_mapping.as_held);
+        Xero's own text when no Odoo record matched it."""
+        if not record:
+            return text(kept_text)
+        return as_held(record.code, record.name, held)
 
     def _xero_apply_values(self, values, keys, resolver=None, name_hint=None):
         """Write Xero sync ``values`` for ``keys`` into the partner, without

@@ -1,11 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from ..xero_core import ledger
 from ..xero_core.endpoints import contact_link
 
 # What the Total paid / unpaid boxes add up: approved and paid sales invoices.
 TOTALS_DOMAIN = [("kind", "=", ledger.INVOICE), ("xero_status", "in", ("AUTHORISED", "PAID"))]
+# What the tab lists and Total unpaid adds up: open and overdue invoices alike.
+UNPAID_DOMAIN = [*TOTALS_DOMAIN, ("amount_due", ">", 0)]
 
 
 class ResPartner(models.Model):
@@ -26,15 +29,15 @@ class ResPartner(models.Model):
         return [("partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", self.env.company.id)]
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     @api.depends("commercial_partner_id")
     def _compute_xero_ledger(self):
         Ledger = self.env["xero.ledger.invoice"]
         for partner in self:
             commercial = partner.commercial_partner_id
-            linked = bool(commercial.xero_binding_id) if commercial.id else False
-            partner.xero_ledger_visible = linked
-            if not linked or not partner.id:
+            binding = commercial.xero_binding_id if commercial.id else None
+            partner.xero_ledger_visible = bool(binding)
+            if not binding or not partner.id:
                 partner.xero_ledger_paid_text = partner.xero_ledger_unpaid_text = False
                 partner.xero_unpaid_total = 0
                 partner.xero_ledger_currency = False
@@ -49,17 +52,20 @@ class ResPartner(models.Model):
             main = max(totals, key=lambda c: totals[c][2], default="")
             partner.xero_ledger_currency = main
             partner.xero_unpaid_total = totals.get(main, (0, 0, 0))[1]
+            # Just linked: the ledger is being read; 0.00 would be a claim.
+            nothing = (_("Not read yet") if not binding.ledger_backfilled
+                       else formatLang(self.env, 0.0, digits=2))
             # One amount per currency: Xero does not convert them.
             partner.xero_ledger_paid_text = " · ".join(
-                f"{code} {paid:,.2f}" for code, (paid, _due, _n) in sorted(totals.items())
-            ) or "0.00"
+                f"{code} {formatLang(self.env, paid, digits=2)}"
+                for code, (paid, _due, _n) in sorted(totals.items())
+            ) or nothing
             partner.xero_ledger_unpaid_text = " · ".join(
-                f"{code} {due:,.2f}" for code, (_paid, due, _n) in sorted(totals.items())
-            ) or "0.00"
-            partner.xero_ledger_open_ids = Ledger.search(
-                domain + [("amount_due", ">", 0),
-                          ("due_date", ">=", fields.Date.context_today(partner))],
-                limit=80)
+                f"{code} {formatLang(self.env, due, digits=2)}"
+                for code, (_paid, due, _n) in sorted(totals.items())
+            ) or nothing
+            partner.xero_ledger_open_ids = Ledger.search(domain + UNPAID_DOMAIN,
+                                                         order="date desc, id desc", limit=80)
 
     def _action_xero_ledger(self, filter_name=None):
         self.ensure_one()
@@ -75,8 +81,9 @@ class ResPartner(models.Model):
         return action
 
     def action_xero_ledger(self):
+        """All invoices, the unpaid ones (open and overdue) first shown."""
         self._xero_check_read()
-        return self._action_xero_ledger("open")
+        return self._action_xero_ledger("unpaid")
 
     def action_xero_ledger_paid(self):
         """The invoices the Total paid box adds up (part-paid ones too)."""
@@ -86,11 +93,16 @@ class ResPartner(models.Model):
     def action_xero_ledger_unpaid(self):
         """The invoices the Total unpaid box adds up."""
         self._xero_check_read()
-        return self._action_xero_ledger_total(_("Total unpaid"), [("amount_due", ">", 0)])
+        return self._action_xero_ledger_total(_("Total unpaid"), UNPAID_DOMAIN)
 
     def _action_xero_ledger_total(self, title, domain):
         action = self._action_xero_ledger()
         action["domain"] += TOTALS_DOMAIN + domain
+        # Exactly what the box adds up, no default filter; one group (and
+        # one balance) per currency when there are several, as in the box.
+        currencies = self.env["xero.ledger.invoice"]._read_group(
+            action["domain"], ["currency_code"])
+        action["context"] = {"group_by": ["currency_code"]} if len(currencies) > 1 else {}
         action["display_name"] = f"{title}: {self.commercial_partner_id.display_name}"
         return action
 

@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from ..xero_core import oauth
 from ..xero_core.client import XeroClient
 from ..xero_core.endpoints import XeroEndpoints
-from ..xero_core.errors import XeroAuthError, XeroError
+from ..xero_core.errors import XeroAppCredentialsError, XeroAuthError, XeroError
 from ..xero_core.ratelimit import MinuteLimiter
 
 _logger = logging.getLogger(__name__)
@@ -216,8 +216,10 @@ class XeroAuthorization(models.Model):
                     raise
         if rejected:
             # The lock is released; whoever refreshed is saved. A rejection
-            # of the current refresh token means the login must be redone.
-            self._mark_expired(rejected.message)
+            # of the current refresh token means the login must be redone;
+            # refused app credentials do not: the settings fix those.
+            if not isinstance(rejected, XeroAppCredentialsError):
+                self._mark_expired(rejected.message)
             raise rejected
         self.invalidate_recordset(
             ["access_token", "refresh_token", "expires_at", "scope", "refreshed_at"]

@@ -71,6 +71,8 @@ class XeroBinding(models.AbstractModel):
         """A new change to send: pending, under a new idempotency key."""
         for binding in self:
             binding.write({"need_push": True, "push_key": self._new_push_key(), **values})
+        # Real time: the push job runs once this transaction is committed.
+        self.env["xero.connection"]._realtime_push(self)
 
     def _set_error(self, message, definite=True, operation=None):
         """Xero refused the change (``definite``) or could not be reached:

@@ -9,7 +9,12 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..xero_core.errors import XeroAuthError, XeroError, XeroRateLimited
+from ..xero_core.errors import (
+    XeroAppCredentialsError,
+    XeroAuthError,
+    XeroError,
+    XeroRateLimited,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -381,6 +386,23 @@ class XeroConnection(models.Model):
         if self.state in messages:
             raise UserError(messages[self.state])
 
+    def _reconnect_prompt(self):
+        """While the Xero login of this connection is expired or revoked:
+        a notification that says so, with the way to log in again (None
+        otherwise)."""
+        self.ensure_one()
+        if self.state not in ("expired", "revoked"):
+            return None
+        login = self.env["xero.authorization"]._xero_login_action("practice", self.company_id)
+        # "%s" stays for the notification's link.
+        message = (_("The Xero login of %(company)s has expired: nothing syncs until you "
+                     "%(link)s.", company=self.company_id.name, link="%s")
+                   if self.state == "expired" else
+                   _("Xero access of %(company)s was revoked: nothing syncs until you "
+                     "%(link)s.", company=self.company_id.name, link="%s"))
+        return self._notify(message, kind="warning", sticky=True,
+                            links=[{"label": _("reconnect to Xero"), "url": login["url"]}])
+
     def _xero_client(self, **options):
         self.ensure_one()
         self._check_usable()
@@ -394,9 +416,12 @@ class XeroConnection(models.Model):
         client.ensure_tenant(self.tenant_id)
         return client
 
-    def _notify(self, message, reload=False, kind="success"):
+    def _notify(self, message, reload=False, kind="success", sticky=False, links=None):
+        """A short notification (``links``: [{label, url}], one %s each in
+        ``message``), then the screen reloaded if ``reload``."""
         action = {"type": "ir.actions.client", "tag": "display_notification",
-                  "params": {"message": message, "type": kind, "sticky": False}}
+                  "params": {"message": message, "type": kind, "sticky": sticky,
+                             "links": links or []}}
         if reload:
             action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
         return action
@@ -477,7 +502,7 @@ class XeroConnection(models.Model):
         try:
             self.organisation_id._refresh_details()
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         return True
 
     def action_refresh_xero_settings(self):
@@ -489,12 +514,14 @@ class XeroConnection(models.Model):
         try:
             stats = self.env["xero.settings.reader"]._run(self)
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         return self._notify(_("Xero settings read (%s calls).", stats["calls"]), reload=True)
 
     def _refresh_contacts(self, include_archived=False):
         """Refresh from Xero (the Sync with Xero screen's buttons)."""
         self.ensure_one()
+        if prompt := self._reconnect_prompt():
+            return prompt
         self._check_usable()
         start = time.monotonic()
         if not self._try_state_lock():
@@ -504,9 +531,10 @@ class XeroConnection(models.Model):
             stats = self.env["xero.contact.reader"]._run(
                 self, full=True if include_archived else None, include_archived=include_archived)
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         finally:
             self._release_state_lock()
+        self.env["xero.contact.reader"]._resuggest(self)
         return self._notify(_(
             "%(n)s Xero contact(s) read in %(calls)s call(s) (%(sec).1fs).",
             n=stats["contacts"], calls=stats["calls"], sec=time.monotonic() - start,
@@ -539,12 +567,15 @@ class XeroConnection(models.Model):
             return
         if spec.enabled and not self[spec.enabled]:
             return
+        if not self._cron_may_run(job):
+            return
         if spec.state_job and not self._try_state_lock():
             _logger.info("Xero %s postponed for %s: another job is updating it", job, self.name)
             self._cron(job)._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
             return
         try:
-            stats = self._run_job(job, **(spec.limits or {}))
+            # Its calls are counted under the job (the connection's usage meter).
+            stats = self.with_context(xero_job=job)._run_job(job, **(spec.limits or {}))
             self.env["ir.cron"]._notify_progress(done=stats["processed"],
                                                  remaining=stats["remaining"])
         except XeroError as exc:
@@ -554,7 +585,8 @@ class XeroConnection(models.Model):
             if isinstance(exc, XeroRateLimited):
                 self._pause_for_rate_limit(exc)
             else:
-                if isinstance(exc, XeroAuthError) and self.authorization_id.state == "active":
+                if (isinstance(exc, XeroAuthError) and not isinstance(exc, XeroAppCredentialsError)
+                        and self.authorization_id.state == "active"):
                     # Only a new login helps; make sure the state says so.
                     self.authorization_id._mark_expired(exc.message)
                 self.env["xero.sync.log"]._record(self, job, "failed", exc.message)

@@ -156,7 +156,8 @@ class XeroContact(models.Model):
             if known.get("first_name") or known.get("last_name"):
                 hints[binding.odoo_id.id] = (known.get("first_name", ""),
                                              known.get("last_name", ""))
-        return self.mapped("odoo_id")._xero_sync_values(hints)
+        held = {b.odoo_id.id: b.xero_values or {} for b in self.filtered("odoo_id")}
+        return self.mapped("odoo_id")._xero_sync_values(hints, held)
 
     def _differences(self, odoo_values):
         """Three-way differences of this binding, minus ignored ones."""
@@ -233,6 +234,7 @@ class XeroContact(models.Model):
             self._queue_push()
         self._recompute_diffs()
         self._ledger_relink()
+        self._read_ledger_soon()
         self.env["xero.sync.log"]._record(
             self.backend_id, "link_contact", message=_("Linked to %s", partner.display_name),
             count=1, binding=self)
@@ -247,6 +249,14 @@ class XeroContact(models.Model):
                 ("contact_external_id", "=", binding.external_id),
             ]).write({"partner_id": binding.odoo_id.commercial_partner_id.id or False})
         self.write({"ledger_backfilled": False})
+
+    def _read_ledger_soon(self):
+        """Just linked: the ledger job reads these contacts' invoices now,
+        in the background; until then their totals say "not read yet"."""
+        for connection in self.backend_id:
+            cron = connection._cron("pull_ledger")
+            if cron.active and connection._has_scope_for("pull_ledger"):
+                cron._trigger()
 
     # === PUSH AND PULL RESULTS ===
 
@@ -278,8 +288,10 @@ class XeroContact(models.Model):
         })
         self._recompute_diffs()
 
-    def _pull_fields(self, keys, resolver=None):
-        """Apply Xero's value of ``keys`` to the partner (no echo push)."""
+    def _pull_fields(self, keys, resolver=None, recompute=True):
+        """Apply Xero's value of ``keys`` to the partner (no echo push).
+        ``recompute=False``: the caller refreshes the differences once for
+        many contacts."""
         self.ensure_one()
         values = self.xero_values or {}
         synced = self.snapshot or {}
@@ -289,7 +301,8 @@ class XeroContact(models.Model):
         snapshot.update({k: values.get(k, "") for k in keys})
         self.write({"snapshot": snapshot, "sync_date": fields.Datetime.now(),
                     "import_note": "\n".join(notes) or self.import_note})
-        self._recompute_diffs()
+        if recompute:
+            self._recompute_diffs()
 
     def _set_pull_error(self, message):
         """A change read from Xero could not be applied to the partner."""
@@ -298,6 +311,15 @@ class XeroContact(models.Model):
                                           binding=self)
 
     # === BUTTONS ===
+
+    def _names(self):
+        return ", ".join(b.odoo_id.display_name or b.xero_name for b in self[:3]) + (
+            "…" if len(self) > 3 else "")
+
+    def _notify_done(self, message):
+        """A short notification, then the screen reloaded (the partner's
+        differences changed)."""
+        return self.env["xero.connection"]._notify(message, reload=True)
 
     def _check_contact_editor(self):
         """Contact-level actions (push, pull, ignore, retry, refresh): on
@@ -322,20 +344,40 @@ class XeroContact(models.Model):
         return True
 
     def action_push_all(self):
-        """Push every difference of this contact to Xero."""
+        """Push every difference of this contact to Xero, except values
+        empty in Odoo: clearing Xero's value takes its own per-field push."""
         self._check_contact_editor()
         bindings = self.sudo()
-        keys = {b.id: list({d.field for d in b.diff_ids if not cm.FIELD_BY_KEY[d.field].pull_only})
-                for b in bindings}
-        return self.env["xero.contact.exporter"].sudo()._run_for(bindings, keys)
+        pushable = bindings.diff_ids.filtered(
+            lambda d: not cm.FIELD_BY_KEY[d.field].pull_only and not d.empty_in_odoo)
+        # Read now: a push recreates the difference lines.
+        kept = sorted({d._label_text() for d in bindings.diff_ids if d.empty_in_odoo})
+        keys = {b.id: list({d.field for d in pushable if d.binding_id == b}) for b in bindings}
+        to_send = bindings.filtered(lambda b: keys[b.id])
+        if to_send:
+            self.env["xero.contact.exporter"].sudo()._run_for(to_send, keys)
+        message = _("%(names)s: sent to Xero (%(n)s field(s)).",
+                    names=bindings._names(), n=sum(len(k) for k in keys.values()))
+        if not kept:
+            return bindings._notify_done(message)
+        # Xero keeps a value that is empty in Odoo: say so, and how to clear it.
+        return self.env["xero.connection"]._notify(
+            message + " " + _("%(fields)s: empty in Odoo, so Xero keeps its value. To clear it "
+                              "in Xero too, use that line's Push to Xero.",
+                              fields=", ".join(kept)),
+            reload=True, kind="warning")
 
     def action_pull_all(self):
         self._check_contact_editor()
         bindings = self.sudo()
         resolver = bindings.env["res.partner"]._xero_address_resolver()
+        count = 0
         for binding in bindings:
-            binding._pull_fields(list({d.field for d in binding.diff_ids}), resolver)
-        return True
+            keys = list({d.field for d in binding.diff_ids})
+            binding._pull_fields(keys, resolver)
+            count += len(keys)
+        return bindings._notify_done(_("%(names)s: taken from Xero (%(n)s field(s)).",
+                                       names=bindings._names(), n=count))
 
     def action_retry(self):
         self._check_contact_editor()
@@ -354,4 +396,4 @@ class XeroContact(models.Model):
         try:
             return self.env["xero.contact.reader"].sudo()._run_for(self.sudo())
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc

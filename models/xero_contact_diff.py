@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..xero_core import contact_mapping as cm
 from ..xero_core import diff as xdiff
@@ -27,11 +27,26 @@ class XeroContactDiff(models.Model):
     xero_value = fields.Char("Xero value")
     side = fields.Selection(SIDES, "Changed", required=True)
     can_push = fields.Boolean(compute="_compute_can_push")
+    empty_in_odoo = fields.Boolean(
+        compute="_compute_shown", help="Pushing it would clear Xero's value: only this "
+        "line's Push to Xero does that, never Push all or a scheduled push.")
+    odoo_shown = fields.Char("In Odoo", compute="_compute_shown")
+    xero_shown = fields.Char("In Xero", compute="_compute_shown")
 
     @api.depends("field")
     def _compute_can_push(self):
         for diff in self:
             diff.can_push = not cm.FIELD_BY_KEY[diff.field].pull_only
+
+    @api.depends("odoo_value", "xero_value")
+    def _compute_shown(self):
+        for diff in self:
+            diff.empty_in_odoo = not diff.odoo_value and bool(diff.xero_value)
+            diff.odoo_shown = diff.odoo_value or _("(empty in Odoo)")
+            diff.xero_shown = diff.xero_value or _("(empty in Xero)")
+
+    def _label_text(self):
+        return dict(self._fields["field"]._description_selection(self.env))[self.field]
 
     def _checked(self):
         """Whoever may edit the partners may settle their differences; the
@@ -39,6 +54,10 @@ class XeroContactDiff(models.Model):
         must be of the user's companies (a partner may be shared)."""
         self.partner_id._xero_check_write(self)
         return self.sudo()
+
+    def _labels(self):
+        return ", ".join(dict(self._fields["field"]._description_selection(self.env)).get(
+            d.field, d.field) for d in self)
 
     def _by_binding(self):
         result = {}
@@ -51,15 +70,19 @@ class XeroContactDiff(models.Model):
         diffs = self._checked()
         by_binding = {b.id: [f for f in keys if not cm.FIELD_BY_KEY[f].pull_only]
                       for b, keys in diffs._by_binding().items()}
-        return diffs.env["xero.contact.exporter"]._run_for(diffs.binding_id, by_binding)
+        # Read before the push: it replaces the difference lines.
+        bindings, labels = diffs.binding_id, diffs._labels()
+        diffs.env["xero.contact.exporter"]._run_for(bindings, by_binding)
+        return bindings._notify_done(_("Sent to Xero: %s.", labels))
 
     def action_pull(self):
         """Take the Xero value(s) into the partner."""
         diffs = self._checked()
         resolver = diffs.env["res.partner"]._xero_address_resolver()
+        bindings, labels = diffs.binding_id, diffs._labels()
         for binding, keys in diffs._by_binding().items():
             binding._pull_fields(keys, resolver)
-        return True
+        return bindings._notify_done(_("Taken from Xero: %s.", labels))
 
     def action_ignore(self):
         """Keep both values as they are; this difference stays hidden until

@@ -6,6 +6,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..xero_core import contact_mapping as cm
+from ..xero_core import diff as xdiff
 from ..xero_core.client import element_errors, element_failed, one
 from ..xero_core.errors import XeroError
 from ..xero_core.idempotency import request_key
@@ -56,7 +57,7 @@ class XeroContactExporter(models.AbstractModel):
                 result = self._push(connection, mine, connection._xero_client(),
                                     keys_by_binding)
             except XeroError as exc:
-                raise UserError(exc.message) from exc
+                raise self._xero_user_error(exc) from exc
             if result["failed"] and len(mine) == 1:
                 raise UserError(mine.error_message or _("Xero refused the change."))
         return True
@@ -92,9 +93,10 @@ class XeroContactExporter(models.AbstractModel):
     def _push(self, connection, bindings, client, keys_by_binding=None):
         """One POST /Contacts for up to 50 lines; each element's answer
         goes back to its line."""
-        sent = self._payloads(bindings, keys_by_binding or {})
+        refused = []
+        sent = self._payloads(bindings, keys_by_binding or {}, refused)
         if not sent:
-            return {"pushed": 0, "failed": 0}
+            return {"pushed": 0, "failed": len(refused)}
         now = fields.Datetime.now()
         idempotency_key = request_key([f"{b.id}:{b.push_key}" for b, _v, _k, _p in sent],
                                       [p for _b, _v, _k, p in sent])
@@ -108,10 +110,12 @@ class XeroContactExporter(models.AbstractModel):
         pushed, failed = self._apply_answers(sent, results, client, now)
         Log._record(connection, "push_contacts", "failed" if failed else "done",
                     _("%(ok)s pushed, %(ko)s failed", ok=pushed, ko=failed), count=len(sent))
-        return {"pushed": pushed, "failed": failed}
+        return {"pushed": pushed, "failed": failed + len(refused)}
 
-    def _payloads(self, bindings, keys_by_binding):
-        """[(binding, odoo values, keys, payload)] of what needs sending."""
+    def _payloads(self, bindings, keys_by_binding, refused=None):
+        """[(binding, odoo values, keys, payload)] of what needs sending;
+        lines whose values Xero cannot hold get the error (and go to
+        ``refused``) instead: Xero refuses them, and cutting loses data."""
         odoo_values = bindings._odoo_values()
         sent = []
         for binding in bindings:
@@ -128,8 +132,14 @@ class XeroContactExporter(models.AbstractModel):
                     continue
             else:
                 keys = cm.nonblank_keys(values)
-            payload = cm.to_xero(values, binding.external_id, keys,
-                                 current=binding.xero_values or None)
+            current = (binding.xero_values or None) if binding.external_id else None
+            problems = cm.too_long(values, keys, current)
+            if problems:
+                binding._set_error("\n".join(problems))
+                if refused is not None:
+                    refused.append(binding)
+                continue
+            payload = cm.to_xero(values, binding.external_id, keys, current=current)
             sent.append((binding, values, keys, payload))
         return sent
 
@@ -193,4 +203,21 @@ class XeroContactExporter(models.AbstractModel):
             binding._set_error("; ".join(element_errors(element)))
             return False
         binding._set_pushed(element, odoo_values, keys, fields.Datetime.now())
+        self._say_linked_existing(binding, xero_values, odoo_values, keys)
         return True
+
+    def _say_linked_existing(self, binding, xero_values, odoo_values, keys):
+        """Tell the partner's chatter and the sync log that the partner was
+        linked to a contact already in Xero, and which Xero values Odoo's
+        replaced."""
+        replaced = [k for k in keys if not xdiff.same(k, odoo_values.get(k), xero_values.get(k))
+                    and xero_values.get(k)]
+        changes = "; ".join(f"{cm.FIELD_BY_KEY[k].label}: {xero_values[k]} → {odoo_values[k]}"
+                            for k in replaced)
+        message = _("Linked to the existing Xero contact %(name)s (Xero already had a contact "
+                    "of this name).", name=xero_values.get("name") or odoo_values["name"])
+        message += " " + (_("Values replaced in Xero: %s.", changes) if changes
+                          else _("No Xero value was replaced."))
+        binding.odoo_id.message_post(body=message)
+        self.env["xero.sync.log"]._record(binding.backend_id, "link_contact", message=message,
+                                          count=1, binding=binding)

@@ -5,6 +5,8 @@ import logging
 
 from odoo import _, fields, models
 
+from ..xero_core.matching import LIKELY_SAME
+
 _logger = logging.getLogger(__name__)
 
 IMPORT_BATCH = 500
@@ -38,6 +40,15 @@ class XeroContactImporter(models.AbstractModel):
             self._commit()
         return done
 
+    def _likely_duplicates(self, connection, bindings):
+        """The lines whose contact most likely is a partner already in Odoo,
+        against today's partners (the stored suggestion may predate them);
+        their suggestion is brought up to date."""
+        reader = self.env["xero.contact.reader"]
+        reader._suggest_matches(bindings, reader._matcher(connection))
+        return bindings.filtered(
+            lambda b: b.match_partner_id and b.match_score >= LIKELY_SAME)
+
     def _import_batch(self, connection, bindings, resolver):
         Partner = self.env["res.partner"].with_context(xero_no_push=True,
                                                        tracking_disable=True)
@@ -69,6 +80,7 @@ class XeroContactImporter(models.AbstractModel):
                            "active": True, "snapshot": binding.xero_values, "sync_date": now,
                            "import_note": "\n".join(notes) or False, "need_push": False,
                            "ledger_backfilled": False})
+        bindings.filtered(lambda b: b.state == "linked")._read_ledger_soon()
         self.env["xero.sync.log"]._record(
             connection, "import_contacts",
             message=_("%s partner(s) created from Xero.", len(created)), count=len(created))

@@ -174,24 +174,32 @@ class XeroContactReader(models.AbstractModel):
         """Linked contacts changed in Xero: apply or keep for review."""
         odoo_values = bindings._odoo_values()
         bindings._recompute_diffs(odoo_values)
+        pulled = bindings.browse()
         for binding in bindings.filtered("odoo_id"):
+            # Alone in its prefetch set: a partner's write (mail tracking)
+            # then recomputes its own fields, not those of the whole page.
+            binding = binding.with_prefetch()
             try:
                 with self.env.cr.savepoint():
-                    self._apply_change(binding, odoo_values[binding.odoo_id.id], resolver)
+                    if self._apply_change(binding, odoo_values[binding.odoo_id.id], resolver):
+                        pulled |= binding
             except (UserError, ValidationError, ValueError, psycopg2.Error) as exc:
                 # This partner refuses the change (e.g. a constraint of another
                 # module): say so on it; the rest of the page goes on.
                 binding._set_pull_error(_("Could not apply Xero's change: %s", exc))
+        # Once for the page, not once per contact.
+        pulled.exists()._recompute_diffs()
 
     def _apply_change(self, binding, odoo_values, resolver):
         """Pull, queue a push or leave the differences for review, as the
-        connection's settings say."""
+        connection's settings say. Returns whether fields were pulled (their
+        differences are then to recompute)."""
         connection = binding.backend_id
         differences = binding._differences(odoo_values)
         if not differences:
             # Xero now agrees with Odoo (e.g. our own push coming back).
             binding.snapshot = dict(binding.xero_values)
-            return
+            return False
         push, pull, review = xdiff.resolve(differences, connection.conflict_policy)
         if not connection.auto_pull:
             # Changes made in Xero wait for review, except that a policy
@@ -199,12 +207,13 @@ class XeroContactReader(models.AbstractModel):
             pull = [k for k in pull if any(
                 d.field == k and d.side == xdiff.BOTH for d in differences)]
         if pull:
-            binding._pull_fields(pull, resolver)
+            binding._pull_fields(pull, resolver, recompute=False)
         if push and connection.auto_push:
             binding.write({"need_push": True})
         conflicts = [d for d in differences if d.side == xdiff.BOTH and d.field in review]
         if conflicts:
             self._schedule_conflict_activity(binding, conflicts)
+        return bool(pull)
 
     def _schedule_conflict_activity(self, binding, conflicts):
         partner = binding.odoo_id
@@ -235,16 +244,33 @@ class XeroContactReader(models.AbstractModel):
         return Matcher(p for p in partners if p["id"] not in linked)
 
     def _suggest_matches(self, bindings, matcher):
-        """Best partner for each unlinked Xero contact."""
+        """Best partner for each unlinked Xero contact. A partner the user
+        chose to link stays chosen; one that was only the suggestion follows
+        the new suggestion."""
         for binding in bindings:
             match = matcher.match(binding.xero_values or {})
-            binding.write({
+            vals = {
                 "match_partner_id": match.partner_id or False,
                 "match_score": match.score,
                 "match_reason": match.reason or False,
                 "match_ambiguous": match.ambiguous,
-                "link_partner_id": match.partner_id or False,
-            })
+            }
+            if binding.link_partner_id == binding.match_partner_id:
+                vals["link_partner_id"] = match.partner_id or False
+            current = binding.read(list(vals), load=None)[0]
+            if any(current[k] != v for k, v in vals.items()):
+                binding.write(vals)  # unchanged lines are not rewritten
+        return bindings
+
+    def _resuggest(self, connection):
+        """Every line to review against today's partners (the user's
+        Refresh): partners created or edited in Odoo since the lines were
+        read are suggested too."""
+        lines = self.env["xero.contact"].search([("backend_id", "=", connection.id),
+                                                 ("state", "=", "review")])
+        if lines:
+            self._suggest_matches(lines, self._matcher(connection))
+        return lines
 
 
 def _watermarks(contacts):

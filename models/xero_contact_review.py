@@ -14,19 +14,36 @@ class XeroContact(models.Model):
     # === PER LINE ===
 
     def action_import(self):
-        """Create partners from these Xero contacts and link them."""
+        """Create partners from these Xero contacts and link them. A contact
+        that looks like a partner already in Odoo is not imported without
+        asking (context ``xero_import_anyway``: the user answered)."""
         self._xero_check_manager()
         todo = self.filtered(lambda b: b.state != "linked")
         for connection in todo.backend_id:
+            if prompt := connection._reconnect_prompt():
+                return prompt
             connection._check_usable()
             bindings = todo.filtered(lambda b, c=connection: b.backend_id == c)
+            held = self.browse()
+            if not self.env.context.get("xero_import_anyway"):
+                held = self.env["xero.contact.importer"]._likely_duplicates(connection, bindings)
+                bindings -= held
             if len(bindings) > IMPORT_INLINE_LIMIT:
                 bindings.write({"sync_action": "import"})
                 connection._cron("import_contacts")._trigger()
                 return connection._notify(_(
                     "%s contacts are being imported in the background; the Synced tab "
                     "fills as batches finish.", len(bindings)), reload=True, kind="info")
-            self.env["xero.contact.importer"]._import(connection, bindings)
+            done = self.env["xero.contact.importer"]._import(connection, bindings)
+            if len(held) == 1 and not bindings:
+                return held._link_dialog(duplicate=True)
+            if held:
+                return connection._notify(_(
+                    "%(done)s partner(s) created. Not imported, as they look like partners "
+                    "already in Odoo: %(names)s. Link them, or click Import on the line to "
+                    "import one anyway.", done=done, names=", ".join(held.mapped("xero_name"))),
+                    reload=True, kind="warning", sticky=True)
+            return connection._notify(_("%s partner(s) created from Xero.", done), reload=True)
         return self._reload()
 
     def action_link(self):
@@ -34,7 +51,31 @@ class XeroContact(models.Model):
         self._xero_check_manager()
         for binding in self:
             binding._link(binding.link_partner_id, binding.merge_from or "none")
-        return self._reload()
+        if len(self) == 1:
+            return self.backend_id._notify(
+                _("%(xero)s linked to %(partner)s.", xero=self.xero_name,
+                  partner=self.odoo_id.display_name), reload=True)
+        return self.backend_id[:1]._notify(_("%s Xero contact(s) linked.", len(self)),
+                                           reload=True)
+
+    def action_link_dialog(self):
+        """The line's Link button: choose the partner and which side's data
+        wins, then Link."""
+        self._xero_check_manager()
+        self.ensure_one()
+        return self._link_dialog()
+
+    def _link_dialog(self, duplicate=False):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Link %s", self.xero_name),
+            "res_model": "xero.contact",
+            "res_id": self.id,
+            "views": [(self.env.ref("xero_connector.xero_contact_view_form_link").id, "form")],
+            "target": "new",
+            "context": {"xero_duplicate": duplicate},
+        }
 
     def action_ignore(self):
         self._xero_check_manager()
@@ -141,8 +182,17 @@ class XeroContact(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "xero_connector.action_xero_contact_review")
         action["domain"] = [("backend_id", "=", connection.id)]
-        action["context"] = {"searchpanel_default_state": "review"}
+        # The state shows the header's Reconnect button while the login is expired.
+        action["context"] = {"searchpanel_default_state": "review",
+                             "xero_connection_state": connection.state}
+        if prompt := connection._reconnect_prompt():
+            prompt["params"]["next"] = action
+            return prompt
         return action
+
+    def action_reconnect(self):
+        """The screen's Reconnect button: Xero's login for this company."""
+        return self._connection().action_connect()
 
     def _reload(self):
         return {"type": "ir.actions.client", "tag": "soft_reload"}

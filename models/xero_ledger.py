@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date, formatLang
 
 from ..xero_core import ledger
 from ..xero_core.endpoints import credit_note_link, invoice_link
@@ -64,16 +65,21 @@ class XeroLedgerInvoice(models.Model):
                 line.xero_status or "DRAFT", line.amount_due, line.amount_paid,
                 line.due_date, today)
 
+    @api.depends_context("lang")
     @api.depends("payment_ids")
     def _compute_payments_summary(self):
+        def one(payment):
+            # Dates and amounts as the user reads them.
+            text = (f"{format_date(self.env, payment.date)} "
+                    f"{formatLang(self.env, payment.amount, digits=2)}")
+            return text + (f" ({payment.reference})" if payment.reference else "")
+
         for line in self:
             if line.payment_count > 1:
                 line.payments_summary = _("%s payments", line.payment_count) + ": " + "; ".join(
-                    f"{p.date} {p.amount:.2f}" + (f" ({p.reference})" if p.reference else "")
-                    for p in line.payment_ids.sorted("date"))
+                    one(p) for p in line.payment_ids.sorted("date"))
             elif line.payment_count == 1:
-                p = line.payment_ids
-                line.payments_summary = _("1 payment") + f": {p.date} {p.amount:.2f}"
+                line.payments_summary = _("1 payment") + ": " + one(line.payment_ids)
             else:
                 line.payments_summary = False
 

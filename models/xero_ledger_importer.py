@@ -5,7 +5,6 @@ import logging
 from datetime import timedelta
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
 
 from ..xero_core import ledger
 from ..xero_core.client import IDS_PER_CALL, PAGE_SIZE
@@ -141,7 +140,7 @@ class XeroLedgerImporter(models.AbstractModel):
                 self._store_pages(connection, notes, contacts, stats, None, None,
                                   kind=ledger.CREDIT_NOTE)
         except XeroError as exc:
-            raise UserError(exc.message) from exc
+            raise self._xero_user_error(exc) from exc
         bindings.write({"ledger_backfilled": True})
         return stats
 

@@ -38,6 +38,8 @@ OPERATIONS = {
     "import_payment": ("Register a payment made in Xero", "pull"),
     "remove_payment": ("Unreconcile a payment deleted in Xero", "pull"),
     "pause": ("Rate limit pause", "none"),
+    "webhook_events": ("Read changes Xero announced", "pull"),
+    "budget_wait": ("Wait for Xero's daily budget", "none"),
 }
 
 
@@ -136,13 +138,27 @@ class XeroSyncLog(models.Model):
     def action_retry(self):
         """Queue the failed operations again, through their bindings."""
         self._xero_check_manager()
+        jobs, retried = [], 0
         for log in self.filtered(lambda entry: entry.state == "failed" and entry.binding_model):
             binding = self.env[log.binding_model].browse(log.binding_id).exists()
             if binding:
                 binding._retry()
+                retried += 1
                 log.write({"state": "queued",
                            "message": _("Retry requested by %s", self.env.user.name)})
-        return True
+                # Sent now, in the background, not at the next scheduled run.
+                jobs += self.env["xero.connection"]._realtime_push(binding.sudo(), asked=True)
+        if not retried:
+            message = _("Nothing to retry: only failed entries about a record can be retried.")
+        elif jobs:
+            message = _("%(n)s entry(ies) queued again; running now: %(jobs)s. This log shows "
+                        "the outcome.", n=retried, jobs=", ".join(dict.fromkeys(jobs)))
+        else:
+            message = _("%s entry(ies) queued again for the next scheduled run.", retried)
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"message": message, "type": "success" if retried else "warning",
+                           "sticky": False,
+                           "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
 
     @api.model
     def _cron_purge(self):

@@ -168,6 +168,8 @@ class XeroCase(HttpCase):
         param("xero_connector.retries", 2)
         param("xero_connector.retry_backoff", 0.01)
         param("xero_connector.timeout", 5)
+        # Pushes on save wait a few seconds for more saves; not in tests.
+        param("xero_connector.realtime_debounce", 0)
         cls.company = cls.env.company
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
 

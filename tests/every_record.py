@@ -137,6 +137,7 @@ def build(case):
         "xero.branding.theme": [conn.branding_theme_id],
         "xero.journal.map": [conn.journal_map_ids[:1]],
         "res.company": [company],
+        "ir.cron": [conn._cron("pull_contacts")],
     }
     for model, recordsets in records.items():
         for recordset in recordsets:

@@ -137,7 +137,10 @@ class TestConnect(XeroCase):
             "xero_connector.client_secret", "wrong")
         page = self._callback(location)
         self.assertEqual(page.status_code, 400)
-        self.assertIn("invalid_client", page.text)
+        self.assertIn("Xero refused this app&#39;s credentials: check the client id and secret",
+                      page.text)
+        self.assertNotIn("invalid_client", page.text)
+        self.assertIn("action-account.action_account_config", page.text)
         self.assertFalse(self.env["xero.authorization"].search([]))
         self.assertFalse(self.connection())
 

@@ -16,7 +16,7 @@ from odoo.tests import TransactionCase, tagged
 
 from ..xero_core.oauth import clean_token
 from .common import CLIENT_ID, CLIENT_SECRET, PRACTICE, base_seed, sandbox
-from .test_faults import FaultTally
+from .test_faults import FaultTally, xero_city
 
 PARAMS = ("login_url", "identity_url", "api_url", "client_id", "client_secret",
           "calls_per_minute", "retries", "retry_backoff", "timeout")
@@ -188,8 +188,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             lost = 0
             for binding in bindings:
                 [contact] = by_id.get(binding.external_id) or [None]
-                city = next((a.get("City") for a in (contact or {}).get("Addresses") or []
-                             if a["AddressType"] == "POBOX"), None)
+                city = contact and xero_city(contact)
                 lost += city != "Killed Push" or binding.need_push
             return len(bindings), lost
         checked, lost = self.in_job(check)
@@ -230,8 +229,7 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             lost = 0
             for binding in env["xero.contact"].browse(ids):
                 contact = (by_id.get(binding.external_id) or [{}])[0]
-                city = next((a.get("City") for a in contact.get("Addresses") or []
-                             if a["AddressType"] == "POBOX"), None)
+                city = xero_city(contact)
                 lost += city != "Two Workers"
             return len(ids), lost
         checked, lost = self.in_job(check)

@@ -32,7 +32,8 @@ class TestSyncScreenInBrowser(XeroCase):
         with browser_page(self) as page:
             page.goto("/odoo/action-xero_connector.action_server_xero_sync_screen")
             page.wait("document.querySelector('.o_search_panel')", what="the tabs")
-            click_row_button(page, "Bayside Club", "action_link")
+            click_row_button(page, "Bayside Club", "action_link_dialog")
+            page.click(".modal footer button[name='action_link']")
             page.wait("![...document.querySelectorAll('.o_data_row')].some("
                       "r => r.innerText.includes('Bayside Club'))", what="the line to go")
             click_row_button(page, "Acme Supplies", "action_ignore")
@@ -69,8 +70,8 @@ class TestLedgerInBrowser(XeroCase):
             self.assertIn("NZD", page.text())
             page.click("button[name='action_xero_ledger']")
             page.wait("document.querySelector('.o_list_view')", what="ledger")
-            # Open by default; nothing is still due by today's date in this data.
-            toggle_filter(page, "Open")
+            # Unpaid invoices by default (open and overdue).
+            toggle_filter(page, "Unpaid invoices")
             toggle_filter(page, "Paid")
             page.wait("[...document.querySelectorAll('.o_data_row')].length === 1 && "
                       "document.querySelector('.o_data_row').innerText.includes('INV-PAID')",

@@ -41,10 +41,12 @@ FIELDS = (
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 PUSHABLE_KEYS = tuple(f.key for f in FIELDS if not f.pull_only)
+ADDRESS_TYPE = "address_type"  # not a field: which of Xero's addresses the values are
 ADDRESS_KEYS = ("street", "street2", "street3", "street4", "city", "state", "zip",
                 "country")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CODE = re.compile(r"^[A-Z]{2,3}$")
 
 
 def text(value):
@@ -75,17 +77,26 @@ def _address(addresses, kind="POBOX"):
     return {}
 
 
+def _filled(address):
+    return any(text(address.get(k)) for k in (
+        "AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City", "Region",
+        "PostalCode", "Country"))
+
+
 def from_xero(contact):
     """Xero contact JSON -> (sync values, notes about what could not map)."""
     if not isinstance(contact, dict):
         return dict.fromkeys(FIELD_KEYS, ""), ["The Xero record is not a contact."]
     notes = []
     address = _address(contact.get("Addresses"))
-    if not address.get("AddressLine1") and not address.get("City"):
+    if not _filled(address):
         # Xero returns every address slot; fall back to the street address
-        # when the postal one is empty.
-        address = _address(contact.get("Addresses"), "STREET") or address
+        # when the postal one is empty (and the street one is not).
+        street = _address(contact.get("Addresses"), "STREET")
+        address = street if _filled(street) else address
     values = {
+        # Where the address came from: a push writes it back there.
+        ADDRESS_TYPE: address.get("AddressType") or "POBOX",
         "name": text(contact.get("Name")),
         "first_name": text(contact.get("FirstName")),
         "last_name": text(contact.get("LastName")),
@@ -118,13 +129,30 @@ def from_xero(contact):
     return values, notes
 
 
+def as_held(code, name, held):
+    """Odoo's country or state (its ``code`` and English ``name``) in the
+    form Xero holds it: Xero keeps free text, "NSW" or "New South Wales" as
+    it was typed. The same place keeps Xero's spelling; another place is
+    written as a code where Xero held a code, else by name."""
+    code, name, held = text(code), text(name), text(held)
+    if not code and not name:
+        return ""
+    if held and held.casefold() in (code.casefold(), name.casefold()):
+        return held
+    if code and _CODE.match(held):
+        return code
+    return name or code
+
+
 def to_xero(values, contact_id=None, keys=None, current=None):
     """Sync values -> Xero contact payload with the given keys only
     (all pushable keys by default). Pull-only fields are never sent.
 
     Xero replaces an address as a whole, so when some address keys are sent
     the others take ``current`` (Xero's values), never Odoo's: a change made
-    in Xero and still waiting for review must not be overwritten."""
+    in Xero and still waiting for review must not be overwritten.
+
+    Values are never cut: check ``too_long`` first, Xero refuses them."""
     keys = [k for k in (keys or PUSHABLE_KEYS) if k in PUSHABLE_KEYS]
     if current is not None and any(k in keys for k in ADDRESS_KEYS):
         values = dict(values)
@@ -143,32 +171,58 @@ def to_xero(values, contact_id=None, keys=None, current=None):
     }
     for key, xero_key in simple.items():
         if key in keys:
-            payload[xero_key] = truncate(key, values.get(key))
+            payload[xero_key] = text(values.get(key))
     phones = []
     for key, kind in (("phone", "DEFAULT"), ("mobile", "MOBILE")):
         if key in keys:
-            phones.append({"PhoneType": kind, "PhoneNumber": truncate(key, values.get(key)),
+            phones.append({"PhoneType": kind, "PhoneNumber": text(values.get(key)),
                            "PhoneAreaCode": "", "PhoneCountryCode": ""})
     if phones:
         payload["Phones"] = phones
     if any(k in keys for k in ADDRESS_KEYS):
         payload["Addresses"] = [{
-            "AddressType": "POBOX",
-            "AddressLine1": truncate("street", values.get("street")),
-            "AddressLine2": truncate("street2", values.get("street2")),
-            "AddressLine3": truncate("street3", values.get("street3")),
-            "AddressLine4": truncate("street4", values.get("street4")),
-            "City": truncate("city", values.get("city")),
-            "Region": truncate("state", values.get("state")),
-            "PostalCode": truncate("zip", values.get("zip")),
-            "Country": truncate("country", values.get("country")),
+            "AddressType": (current or {}).get(ADDRESS_TYPE) or values.get(ADDRESS_TYPE)
+            or "POBOX",
+            "AddressLine1": text(values.get("street")),
+            "AddressLine2": text(values.get("street2")),
+            "AddressLine3": text(values.get("street3")),
+            "AddressLine4": text(values.get("street4")),
+            "City": text(values.get("city")),
+            "Region": text(values.get("state")),
+            "PostalCode": text(values.get("zip")),
+            "Country": text(values.get("country")),
         }]
     return payload
 
 
-def truncate(key, value):
-    value = text(value)
-    return value[: FIELD_BY_KEY[key].max_len]
+def sent_keys(keys, current=None):
+    """The keys whose Odoo value ``to_xero`` puts in the payload: without
+    Xero's current address, an address goes whole from Odoo's values."""
+    keys = [k for k in (keys or PUSHABLE_KEYS) if k in PUSHABLE_KEYS]
+    if current is None and any(k in keys for k in ADDRESS_KEYS):
+        keys += [k for k in ADDRESS_KEYS if k not in keys]
+    return keys
+
+
+def too_long(values, keys=None, current=None):
+    """Why Xero cannot hold these values (one message per field), [] when
+    it can: Xero refuses longer values, and cutting them would lose data."""
+    problems = []
+    for key in sent_keys(keys, current):
+        value = text(values.get(key))
+        limit = FIELD_BY_KEY[key].max_len
+        if len(value) > limit:
+            problems.append(
+                f"{FIELD_BY_KEY[key].label} is {len(value)} characters long; Xero holds at "
+                f"most {limit}. Shorten it in Odoo: the change is then sent again.")
+    return problems
+
+
+def cut_by_xero(key, odoo_value, xero_value):
+    """Xero's value is Odoo's longer one cut at Xero's limit (sent by an
+    older version, or typed in Xero): it must not come back over Odoo's."""
+    odoo_value, limit = text(odoo_value), FIELD_BY_KEY[key].max_len
+    return len(odoo_value) > limit and text(odoo_value[:limit]) == text(xero_value)
 
 
 def nonblank_keys(values):

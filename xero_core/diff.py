@@ -8,7 +8,7 @@ in Xero as a pull, changed on both sides to different values is a conflict.
 import re
 from dataclasses import dataclass
 
-from .contact_mapping import FIELD_BY_KEY, FIELD_KEYS, text
+from .contact_mapping import FIELD_BY_KEY, FIELD_KEYS, cut_by_xero, text
 
 ODOO = "odoo"  # changed in Odoo since the last sync
 XERO = "xero"  # changed in Xero since the last sync
@@ -28,6 +28,12 @@ class Difference:
     @property
     def label(self):
         return FIELD_BY_KEY[self.field].label
+
+    @property
+    def empty_in_odoo(self):
+        """Sending it would clear Xero's value: only an explicit per-field
+        push may do that (SalesBinder's rule: only non-blank values overwrite)."""
+        return not self.odoo_value and bool(self.xero_value)
 
 
 def normalise(key, value):
@@ -58,7 +64,9 @@ def three_way(snapshot, odoo, xero, keys=FIELD_KEYS):
         odoo_value, xero_value = text(odoo.get(key)), text(xero.get(key))
         if same(key, odoo_value, xero_value):
             continue
-        if snapshot is None or key not in snapshot:
+        if cut_by_xero(key, odoo_value, xero_value):
+            side = ODOO  # Odoo holds the whole value; Xero refuses it (never pulled)
+        elif snapshot is None or key not in snapshot:
             side = NEW  # never synced (a link that took neither side's data)
         else:
             odoo_changed = not same(key, odoo_value, snapshot.get(key))
@@ -83,11 +91,15 @@ def resolve(differences, policy):
     returns (to_push, to_pull, to_review) lists of field keys.
 
     ``policy``: ``ask`` (conflicts wait), ``odoo`` (Odoo wins) or ``xero``.
-    Non-conflicting changes follow their side; ``new`` ones always wait.
+    Non-conflicting changes follow their side; ``new`` ones always wait, and
+    so does an Odoo value that is empty (it would clear Xero's).
     """
     push, pull, review = [], [], []
     for diff in differences:
-        if diff.side == ODOO:
+        if diff.empty_in_odoo and (diff.side == ODOO or (diff.side == BOTH
+                                                         and policy == "odoo")):
+            review.append(diff.field)
+        elif diff.side == ODOO:
             push.append(diff.field)
         elif diff.side == XERO:
             pull.append(diff.field)

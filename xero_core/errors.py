@@ -46,6 +46,11 @@ class XeroAuthError(XeroError):
     wrong client secret): only a new login helps."""
 
 
+class XeroAppCredentialsError(XeroAuthError):
+    """``invalid_client``: Xero refused the app's client id or secret. The
+    login itself may be fine: the settings, not a reconnect, fix it."""
+
+
 class XeroForbidden(XeroError):
     """403: the tenant is not connected or the scope does not allow it."""
 

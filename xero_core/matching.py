@@ -17,6 +17,9 @@ from rapidfuzz import fuzz, process
 
 # Two candidates this close are ambiguous: shown as such, never auto-linked.
 AMBIGUITY_MARGIN = 3.0
+# A suggestion this good is most likely the same contact: importing it as a
+# new partner is asked first.
+LIKELY_SAME = 80.0
 NAME_SCORE_CUTOFF = 60.0
 # Name tokens shared by more partners than this are too common to block on.
 MAX_BLOCK = 2000

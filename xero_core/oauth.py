@@ -18,7 +18,13 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
-from .errors import XeroAuthError, XeroBadResponse, XeroError, XeroTransientError
+from .errors import (
+    XeroAppCredentialsError,
+    XeroAuthError,
+    XeroBadResponse,
+    XeroError,
+    XeroTransientError,
+)
 
 # Seconds (to connect, then between bytes of the answer) for every call to
 # the identity server. Callers may pass a (connect, read) pair instead; a plain
@@ -125,17 +131,23 @@ def _readable(resp):
            f"{len(resp.content)} bytes)"
 
 
+APP_CREDENTIALS_REFUSED = ("Xero refused this app's credentials: check the client id and "
+                           "secret in Settings › Xero.")
+
+
 def _auth_error(error, description, status, body, action):
-    detail = f" ({description})" if description else ""
+    """A sentence for the user; the OAuth code stays in ``error`` and
+    Xero's own description in ``body`` (for the log)."""
     if error == "invalid_client":
-        message = (f"Xero refused the app's credentials (invalid_client){detail}: "
-                   "check the Xero app's client ID and client secret.")
-    elif error == "unauthorized_client":
-        message = (f"Xero does not allow this app to {action} (unauthorized_client)"
-                   f"{detail}.")
+        return XeroAppCredentialsError(APP_CREDENTIALS_REFUSED, status=status,
+                                       body=body or description, error=error)
+    if error == "unauthorized_client":
+        message = (f"Xero does not allow this app to make this {action}: check the app's "
+                   "settings in Xero's developer portal.")
     else:
-        message = f"Xero refused the {action} ({error}){detail}: connect to Xero again."
-    return XeroAuthError(message, status=status, body=body, error=error)
+        message = (f"Xero no longer accepts this login (the {action} was refused): "
+                   "connect to Xero again.")
+    return XeroAuthError(message, status=status, body=body or description, error=error)
 
 
 def check_answer(resp, action):

@@ -59,6 +59,16 @@ TRADES = [
     "Dental",
     "Fitness",
 ]
+# Places as people type them in Xero: codes or names, as they came.
+PLACES = [
+    ("AU", "NSW", "Sydney"),
+    ("Australia", "New South Wales", "Newcastle"),
+    ("AU", "VIC", "Melbourne"),
+    ("New Zealand", "", "Auckland"),
+    ("NZ", "", "Wellington"),
+    ("United Kingdom", "", "London"),
+    ("GB", "", "Leeds"),
+]
 ITEMS = [
     ("Consulting", "150.00"),
     ("Support plan", "89.00"),
@@ -73,6 +83,16 @@ def _uid(rng):
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+def _address(record, rng, number):
+    """A postal address, or (one contact in three) a street address only."""
+    country, region, city = rng.choice(PLACES)
+    kind = "STREET" if rng.random() < 1 / 3 else "POBOX"
+    for slot in record["Addresses"]:
+        if slot["AddressType"] == kind:
+            slot.update(AddressLine1=f"{number % 400 + 1} Main Road", City=city,
+                        Region=region, PostalCode=f"{1000 + number % 9000}", Country=country)
+
+
 def generate(store, org, contacts=0, invoices=0, payments_ratio=0.3, seed=1):
     rng = random.Random(seed)
     now = store.clock.now()
@@ -84,6 +104,8 @@ def generate(store, org, contacts=0, invoices=0, payments_ratio=0.3, seed=1):
     }
     rate = Decimal(sales_tax["EffectiveRate"])
     made_contacts = []
+    # Addresses draw from their own stream: the rest stays as seeded before.
+    places = random.Random(f"addresses-{seed}")
     for i in range(int(contacts)):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         name = f"{last} {rng.choice(TRADES)} {tag}-{i + 1:05d}"
@@ -99,6 +121,7 @@ def generate(store, org, contacts=0, invoices=0, payments_ratio=0.3, seed=1):
             _updated=now - timedelta(seconds=rng.randint(0, 365 * 86400)),
         )
         record["_created_by"] = None
+        _address(record, places, i)
         org.contacts[record["ContactID"]] = record
         org.active_names[name.lower()] = record["ContactID"]
         made_contacts.append(record)

@@ -34,7 +34,7 @@ def test_from_xero_maps_every_field():
         "street": "PO Box 10", "street2": "Ponsonby", "street3": "Level 2",
         "street4": "Rear", "city": "Auckland", "state": "Auckland", "zip": "1011",
         "country": "New Zealand", "vat": "12-345-678", "company_registry": "NZ998877",
-        "ref": "BAY-1", "website": "https://bayside.example",
+        "ref": "BAY-1", "website": "https://bayside.example", "address_type": "POBOX",
     }
 
 
@@ -65,7 +65,17 @@ def test_odd_unicode_and_long_names_survive():
     values, notes = cm.from_xero({"Name": name})
     assert values["name"] == name and notes == []
     payload = cm.to_xero(values, keys=["name"])
-    assert len(payload["Name"]) == 255
+    assert payload["Name"] == name, "never cut"
+
+
+def test_values_xero_cannot_hold_are_refused_not_cut():
+    values = {"name": "N" * 600, "city": "Auckland", "street": "s" * 501, "zip": "1011"}
+    [message] = cm.too_long(values, ["name"])
+    assert message.startswith("Name is 600 characters long; Xero holds at most 255.")
+    assert cm.too_long(values, ["city"], current={"street": "1 Main St"}) == []
+    # Without Xero's address, the whole address goes from Odoo's values.
+    assert [m.split(" is ")[0] for m in cm.too_long(values, ["city"])] == ["Address line 1"]
+    assert cm.too_long(dict(values, name="N" * 255, street=""), ["name", "street"]) == []
 
 
 def test_to_xero_partial_payload_and_pull_only_fields_skipped():
@@ -106,3 +116,32 @@ def test_split_person_name_follows_the_last_synced_split():
         "Jan", "van der Berg")
     # A hint that no longer spells the name is ignored.
     assert cm.split_person_name("Janet Berg", ("Jan", "van der Berg")) == ("Janet", "Berg")
+
+
+def test_country_and_region_keep_the_form_xero_holds():
+    # The same place keeps Xero's spelling, code or name.
+    assert cm.as_held("NSW", "New South Wales", "NSW") == "NSW"
+    assert cm.as_held("NSW", "New South Wales", "new south wales") == "new south wales"
+    assert cm.as_held("AU", "Australia", "AU") == "AU"
+    # Another place: a code where Xero held a code, else the name.
+    assert cm.as_held("VIC", "Victoria", "NSW") == "VIC"
+    assert cm.as_held("VIC", "Victoria", "New South Wales") == "Victoria"
+    assert cm.as_held("NZ", "New Zealand", "") == "New Zealand"
+    assert cm.as_held("", "", "NSW") == ""
+
+
+def test_a_street_only_contact_is_written_back_to_its_street_address():
+    values, _notes = cm.from_xero({"ContactID": "c7", "Name": "Street Only Ltd", "Addresses": [
+        {"AddressType": "STREET", "AddressLine1": "1 Queen St", "City": "Auckland"},
+        {"AddressType": "POBOX"}]})
+    assert (values["street"], values["city"]) == ("1 Queen St", "Auckland")
+    odoo = dict(values, city="Hamilton")
+    [address] = cm.to_xero(odoo, "c7", ["city"], current=values)["Addresses"]
+    assert (address["AddressType"], address["AddressLine1"], address["City"]) == (
+        "STREET", "1 Queen St", "Hamilton")
+    # A contact with a postal address, or none, gets the postal one.
+    bayside, _notes = cm.from_xero(BAYSIDE)
+    assert cm.to_xero(bayside, "c1", ["city"], current=bayside)["Addresses"][0][
+        "AddressType"] == "POBOX"
+    assert cm.to_xero({"name": "New", "city": "Napier"})["Addresses"][0][
+        "AddressType"] == "POBOX"

@@ -61,3 +61,29 @@ def test_fields_missing_from_the_snapshot_were_never_synced():
     [difference] = diff.three_way(snapshot, odoo, xero)
     assert (difference.field, difference.side) == ("city", diff.NEW)
     assert diff.resolve([difference], "odoo") == ([], [], ["city"])
+
+
+def test_an_empty_odoo_value_is_never_pushed_by_itself():
+    # Cleared in Odoo after the last sync: it waits for an explicit push.
+    cleared = dict(SNAP, phone="")
+    [d] = diff.three_way(SNAP, cleared, SNAP)
+    assert (d.side, d.empty_in_odoo) == (diff.ODOO, True)
+    for policy in ("ask", "odoo", "xero"):
+        assert diff.resolve([d], policy) == ([], [], ["phone"])
+    # Changed on both sides, Odoo's side empty: Odoo winning does not clear Xero.
+    [d] = diff.three_way(SNAP, cleared, dict(SNAP, phone="+64 9 555 9999"))
+    assert diff.resolve([d], "odoo") == ([], [], ["phone"])
+    assert diff.resolve([d], "xero") == ([], ["phone"], [])
+    # A value Odoo has is pushed as before.
+    [d] = diff.three_way(SNAP, dict(SNAP, phone="+64 9 555 0000"), SNAP)
+    assert not d.empty_in_odoo
+    assert diff.resolve([d], "ask") == (["phone"], [], [])
+
+
+def test_a_name_xero_cut_is_never_pulled_over_the_longer_odoo_name():
+    long_name = "Very Long Name " * 40
+    cut = long_name[:255]
+    snapshot = dict(SNAP, name=long_name)
+    [d] = diff.three_way(snapshot, dict(SNAP, name=long_name), dict(SNAP, name=cut))
+    assert d.side == diff.ODOO
+    assert diff.resolve([d], "xero") == (["name"], [], [])

@@ -13,7 +13,13 @@ from xero_sandbox import SandboxServer
 
 from xero_core import oauth
 from xero_core.endpoints import XeroEndpoints
-from xero_core.errors import XeroAuthError, XeroBadResponse, XeroError, XeroTransientError
+from xero_core.errors import (
+    XeroAppCredentialsError,
+    XeroAuthError,
+    XeroBadResponse,
+    XeroError,
+    XeroTransientError,
+)
 from xero_core.tests.stub_server import SilentServer, StubServer
 
 CLIENT_ID, SECRET = "oauth-client", "oauth-secret"
@@ -126,7 +132,8 @@ def test_invalid_grant_keeps_the_error_code(sandbox):
     with pytest.raises(XeroAuthError) as info:
         oauth.refresh(endpoints, CLIENT_ID, SECRET, "not-a-refresh-token", "openid")
     assert info.value.error == "invalid_grant"
-    assert "invalid_grant" in info.value.message
+    # A sentence for the user; the code stays in .error.
+    assert "invalid_grant" not in info.value.message
     assert "connect to Xero again" in info.value.message
 
 
@@ -139,9 +146,10 @@ def test_wrong_secret_says_the_app_credentials_were_refused(sandbox):
     ):
         with pytest.raises(XeroAuthError) as info:
             call()
+        assert isinstance(info.value, XeroAppCredentialsError)
         assert info.value.error == "invalid_client"
-        assert "refused the app's credentials" in info.value.message
-        assert "client secret" in info.value.message
+        assert info.value.message == ("Xero refused this app's credentials: check the client "
+                                      "id and secret in Settings › Xero.")
     # The token set was not touched by the refused calls.
     oauth.refresh(endpoints, CLIENT_ID, SECRET, token["refresh_token"])
 
@@ -215,7 +223,11 @@ def test_app_without_secret_sends_its_client_id_in_the_body():
     (429, "text/plain", "slow down", XeroTransientError, "429"),
     (502, "text/html", "<html>Bad gateway</html>", XeroTransientError, "502"),
     (400, "application/json", '{"error":"unauthorized_client"}', XeroAuthError,
-     "unauthorized_client"),
+     "does not allow this app"),
+    (400, "application/json", '{"error":"invalid_client"}', XeroAppCredentialsError,
+     "check the client id and secret"),
+    (400, "application/json", '{"error":"invalid_grant","error_description":"x"}',
+     XeroAuthError, "connect to Xero again"),
     (400, "application/json", '{"error":"unsupported_grant_type"}', XeroError,
      "unsupported_grant_type"),
     (200, "application/json", '{"token_type":"Bearer"}', XeroBadResponse, "no access token"),
@@ -227,6 +239,8 @@ def test_odd_answers_become_readable_errors(status, content_type, body, expected
     assert type(info.value) is expected
     assert words in info.value.message
     assert "b'" not in info.value.message and "<html" not in info.value.message
+    # OAuth codes stay in .error, out of the sentence.
+    assert "_client" not in info.value.message and "invalid_" not in info.value.message
 
 
 def test_lost_refresh_answer_is_transient_and_the_old_token_still_works(sandbox):
