@@ -4,6 +4,8 @@ bytes downloaded (egress is billed on Xero's paid tiers)."""
 
 import logging
 
+import psycopg2
+
 from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
@@ -43,8 +45,16 @@ class XeroApiUsage(models.Model):
                 with self.env.cr.savepoint(flush=False):
                     self._upsert(self.env.cr, connection_id, info)
                 return
-            with self.env.registry.cursor() as cr:
-                self._upsert(cr, connection_id, info)
+            for attempt in range(3):
+                try:
+                    with self.env.registry.cursor() as cr:
+                        self._upsert(cr, connection_id, info)
+                    return
+                except psycopg2.errors.SerializationFailure:
+                    # Another worker counted a call on the same line: a new
+                    # transaction sees its count and adds to it.
+                    if attempt == 2:
+                        raise
         except Exception:  # the meter must never break the call it measures
             _logger.exception("Could not count a Xero call")
 
