@@ -152,7 +152,9 @@ def test_generate_is_fast_and_deterministic(sb, acme):
             "seed": 1,
         },
     )
-    assert time.monotonic() - started < 10
+    # Seconds on a quiet machine; the bound only catches a gross slowdown
+    # (shared machines run several suites at once).
+    assert time.monotonic() - started < 30
     assert result["contacts"] == 10000 and result["invoices"] == 50000
     assert 9000 < result["payments"] < 16000
     page = acme.accounting.get_invoices(ORG_A, page=50, page_size=1000)
