@@ -131,12 +131,17 @@ class XeroSettingsReader(models.AbstractModel):
         create = []
         taken = set(connection.journal_map_ids.xero_account_id.ids)
         for journal in journals - mapped:
-            if journal.currency_id:
-                found = sm.default_bank_account(values, journal.currency_id.name, base)
+            # A journal without a currency is in the company's, which need not
+            # be the organisation's base currency (a USD company connected to
+            # an NZD organisation that enables USD).
+            currency = (journal.currency_id or connection.company_id.currency_id).name
+            found = sm.default_bank_account(values, currency, base)
+            if journal.currency_id or (found and currency != base):
                 account = found and by_code[found["code"]]
             else:
-                # A journal in the company's currency: the organisation's
-                # main bank account, as Odoo's first bank journal is.
+                # In the base currency, or no Xero bank account in the
+                # company's currency: the organisation's main bank account, as
+                # Odoo's first bank journal is (Xero converts the payment).
                 account = connection.payment_account_id
             if account and account.id not in taken:
                 taken.add(account.id)

@@ -112,6 +112,40 @@ class TestAccountingSettings(AccountingCase):
         self.env.invalidate_all()
         self.assertEqual(self.account("270").status, "ACTIVE")
 
+    def test_company_currency_journal_goes_to_the_xero_bank_account_in_that_currency(self):
+        """The demo's case: a USD company connected to an NZD organisation
+        that enables USD and has a USD bank account. The company's bank
+        journal (no currency of its own, so USD) is proposed that account,
+        and USD money paid in Odoo lands there, not in the NZD account."""
+        conn = self.conn
+        self.assertEqual((self.company.currency_id.name, conn.organisation_id.base_currency),
+                         ("USD", "NZD"))
+        conn.journal_map_ids.unlink()
+        self.seed_practice(Accounts=[{"Code": "092", "Name": "USD Account", "Type": "BANK",
+                                      "CurrencyCode": "USD"}])
+        manager = self.manager()
+        self.authenticate(manager.login, "xero-acc-pass")
+        _result, error = er.call_kw(self, "xero.connection", "action_refresh_xero_settings",
+                                    [conn.ids], self.web_context(manager), route="call_button")
+        self.assertIsNone(error)
+        self.env.invalidate_all()
+        bank = self.env["account.journal"].search([("company_id", "=", self.company.id),
+                                                   ("type", "=", "bank"),
+                                                   ("currency_id", "=", False)], limit=1)
+        self.assertEqual(conn.journal_map_ids.filtered(lambda m: m.journal_id == bank)
+                         .xero_account_id.code, "092")
+        self.assertEqual(conn.payment_account_id.code, "090", "the main account stays")
+        conn.invoice_status = "AUTHORISED"
+        move = self.invoice()
+        self.push()
+        self.pay(move, journal=bank)
+        self.push()
+        self.assertFalse(move.xero_error)
+        [payment] = self.xero_payments(move)
+        self.assertEqual(payment["Account"]["Code"], "092")
+        self.assertEqual(round(float(payment["Amount"]), 2), round(move.amount_total, 2))
+        self.assertEqual(self.xero_invoice(move)["CurrencyCode"], "USD")
+
     def manager(self):
         from odoo.tests import new_test_user  # noqa: PLC0415
         return new_test_user(

@@ -336,7 +336,10 @@ def _org(org_id, name, legal, org_type, country, city, users, **extra):
 
 
 def main_settings():
-    """Demo Practice's chart of accounts, tax rates, currencies, items, themes."""
+    """Demo Practice's chart of accounts, tax rates, currencies, items, themes.
+
+    USD and the USD bank account are there on purpose: Odoo's demo company,
+    which connects to this NZD organisation, keeps its books in USD."""
     return {
         "Currencies": ["USD", "AUD"],
         "Accounts": [

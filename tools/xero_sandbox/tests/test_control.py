@@ -270,3 +270,20 @@ def test_server_as_context_manager():
         assert (
             requests.get(f"{srv.url}/_sandbox/").json()["apps"][0]["client_id"] == "ctx"
         )
+
+
+def test_demo_practice_shows_two_currencies_on_purpose(demo):
+    """Odoo's demo company keeps its books in USD: the organisation it
+    connects to is in NZD and enables USD, with an active USD bank account
+    for the company's bank journal (INSTALL.md says so)."""
+    org = demo.ctl("GET", "state", organisation=MAIN, entity="organisation")
+    assert org["BaseCurrency"] == "NZD"
+    assert "USD" in {c["Code"] for c in demo.state(MAIN, "Currencies")}
+    usd_banks = [
+        a["Code"]
+        for a in demo.state(MAIN, "Accounts")
+        if a["Type"] == "BANK"
+        and a.get("CurrencyCode") == "USD"
+        and a["Status"] == "ACTIVE"
+    ]
+    assert usd_banks == ["092"]
