@@ -114,6 +114,26 @@ class TestSyncScreenLayout(ScreenCase):
                       what="the ignored line")
             self.assertNotIn("Score", headers(page))
 
+    def test_all_tab_fits_1440(self):
+        """Lines of both kinds: the columns of both, without the score and
+        the last sync (their own tabs have them), and no sideways scroll."""
+        partner = self.env["res.partner"].create({"name": "Bayside Club Ltd", "is_company": True})
+        self.line("Bayside Club")._link(partner)
+        with browser_page(self) as page:
+            page.goto(SCREEN)
+            page.wait("document.querySelector('.o_search_panel')", what="the tabs")
+            page.click_text(".o_search_panel", "All")
+            page.wait(f"{ROWS}.some(r => r.innerText.includes('Bayside Club Ltd'))",
+                      what="every line")
+            columns = headers(page)
+            self.assertLessEqual(len(columns), 9, columns)
+            self.assertIn("Odoo partner", columns)
+            for tab_only in ("Score", "Last synced"):
+                self.assertNotIn(tab_only, columns)
+            renderer = "document.querySelector('.o_list_renderer')"
+            self.assertTrue(page.eval(f"{renderer}.scrollWidth <= {renderer}.clientWidth + 1"),
+                            "the list scrolls sideways at 1440 px")
+
     def test_link_asks_which_data_wins(self):
         partner = self.env["res.partner"].create({"name": "Bayside Club Ltd", "is_company": True})
         self.click("action_refresh", [])

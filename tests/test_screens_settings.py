@@ -1,5 +1,5 @@
-"""Settings › Xero and the connection form at 1440 px: the redirect URI
-reads whole, a status when not connected, each checkbox beside its label,
+"""Settings › Xero and the connection form at 1440 px: the redirect URI and
+the webhook URL read whole, a status when not connected, each checkbox beside its label,
 the state as a badge, and Disconnect / Revoke say what they do first."""
 
 from odoo.tests import tagged
@@ -9,6 +9,7 @@ from .common import XeroCase
 
 SETTINGS = "/odoo/action-account.action_account_config"
 URI = ".o_field_widget[name='xero_redirect_uri']"
+WEBHOOK = ".o_field_widget[name='xero_webhook_url']"
 
 
 @tagged("post_install", "-at_install")
@@ -22,11 +23,12 @@ class TestSettingsScreen(XeroCase):
             page.wait(f"document.querySelector({URI!r})", what="the Xero block")
             page.eval(f"document.querySelector({URI!r}).scrollIntoView()")
             self.assertIn(uri, page.eval(f"document.querySelector({URI!r}).innerText"))
-            cut = page.eval(f"[document.querySelector({URI!r}), ...document"
-                            f".querySelectorAll({URI + ' *'!r})].filter("
-                            "e => e.scrollWidth > e.clientWidth + 1 && "
-                            "e.innerText.includes('/xero/')).length")
-            self.assertEqual(cut, 0, "the redirect URI is cut")
+            for field in (URI, WEBHOOK):
+                cut = page.eval(f"[document.querySelector({field!r}), ...document"
+                                f".querySelectorAll({field + ' *'!r})].filter("
+                                "e => e.scrollWidth > e.clientWidth + 1 && "
+                                "e.innerText.includes('/xero/')).length")
+                self.assertEqual(cut, 0, f"{field} is cut")
             self.assertIn("Not connected", page.eval(
                 "document.querySelector('#xero_practice').innerText"))
             # The checkbox sits on its label's line, before it.

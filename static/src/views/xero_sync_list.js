@@ -2,7 +2,8 @@
 /* Sync with Xero: each tab of the screen shows the columns that mean
    something there. Score and suggestion columns only on lines to review,
    the linked partner and the last sync only on synced lines. A column
-   stays when the list mixes lines of both kinds (the "All" tab). */
+   stays when the list mixes lines of both kinds (the "All" tab), except the
+   score and the last sync, which only their own tab has room for at 1440 px. */
 
 import { registry } from "@web/core/registry";
 import { listView } from "@web/views/list/list_view";
@@ -19,15 +20,21 @@ const COLUMN_STATES = {
     sync_state: ["linked"],
     sync_date: ["linked"],
 };
+const TAB_ONLY = new Set(["match_score", "sync_date"]);
 
 /** The states the list shows: the tab's (a state = X term of the domain),
  * or those of the lines shown. */
-function shownStates(list) {
+function tabState(list) {
     const tab = (list.domain || []).find(
         (term) => Array.isArray(term) && term[0] === "state" && term[1] === "="
     );
+    return tab && tab[2];
+}
+
+function shownStates(list) {
+    const tab = tabState(list);
     if (tab) {
-        return new Set([tab[2]]);
+        return new Set([tab]);
     }
     return new Set(list.records.map((record) => record.data.state));
 }
@@ -35,8 +42,12 @@ function shownStates(list) {
 export class XeroSyncListRenderer extends ListRenderer {
     getActiveColumns(list) {
         const states = shownStates(list);
+        const tab = tabState(list);
         return super.getActiveColumns(list).filter((column) => {
             const only = COLUMN_STATES[column.name];
+            if (TAB_ONLY.has(column.name) && !only.includes(tab)) {
+                return false;
+            }
             return !only || !states.size || only.some((state) => states.has(state));
         });
     }
