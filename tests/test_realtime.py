@@ -9,7 +9,7 @@ from odoo import Command, fields
 from odoo.tests import tagged
 
 from . import every_record as er
-from .common import PRACTICE, XeroCase
+from .common import CLIENT_A, PRACTICE, XeroCase
 
 
 @tagged("post_install", "-at_install")
@@ -182,3 +182,18 @@ class TestRealtime(XeroCase):
         reads = self.sandbox.calls("Invoices", "GET")
         self.assertEqual(len(reads), 1)
         self.assertIn("IDs", reads[0]["query"])
+
+    def test_day_limit_of_one_organisation_leaves_the_others_syncing(self):
+        company_b = self.env["res.company"].create({"name": "Client A books"})
+        other = self.connect_practice(organisation=CLIENT_A, company=company_b)
+        self.sandbox.fault(kind="rate_limit", problem="day", retry_after=20000, count=50,
+                           match={"path": "/Contacts", "tenant": PRACTICE})
+        self.partner.city = "Napier"
+        self.run_job(self.conn, "_cron_run", "push_contacts")
+        self.assertTrue(self.conn._is_paused())
+        self.sandbox.clear_log()
+        self.run_job(self.conn, "_cron_run", "pull_contacts")
+        self.assertFalse(self.sandbox.calls())  # paused: not even tried
+        self.run_job(other, "_cron_run", "pull_contacts")
+        self.assertTrue(self.sandbox.calls("Contacts", "GET"))
+        self.assertFalse(other._is_paused())
