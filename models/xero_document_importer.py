@@ -108,16 +108,6 @@ class XeroDocumentImporter(models.AbstractModel):
         self._commit()
         return stats
 
-    def _apply_ids(self, connection, ids, client=None):
-        """Apply Xero's current version of these InvoiceIDs (a webhook's
-        INVOICE events): 50 a call."""
-        connection.ensure_one()
-        client = connection._client_for_sync(client)
-        stats = dict.fromkeys(("pages", "read", "imported", "updated", "set_aside"), 0)
-        self._apply_records(connection, client.get_invoices_by_ids(ids), stats)
-        self._commit()
-        return stats
-
     def _reread(self, connection, bindings, client=None):
         """Read these documents from Xero now and apply them (Retry)."""
         client = connection._client_for_sync(client)

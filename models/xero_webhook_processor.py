@@ -1,7 +1,8 @@
 """Stored Xero events → the records read again by ID (50 a call) and
 applied through the same code as the scheduled pulls: contact lines
 (``xero.contact.reader``), the sales ledger and synced invoices
-(``xero.ledger.importer``)."""
+(``xero.ledger.importer``), documents raised in Xero and bills
+(``xero.document.importer``)."""
 
 import logging
 
@@ -160,10 +161,20 @@ class XeroWebhookProcessor(models.AbstractModel):
 
     def _apply_documents(self, connection, category, documents):
         """Sales documents go to the ledger (and the synced invoices they
-        update); other modules may take the rest (bills)."""
+        update); the types the document importer reads (documents raised in
+        Xero when brought in, bills sent from Odoo) go through it too, from
+        the same records: no second read."""
         sales = [d for d in documents
                  if isinstance(d, dict) and d.get("Type") == SALES_TYPES[category]]
         if sales:
             importer = self.env["xero.ledger.importer"]
             kind = ledger.INVOICE if category == "INVOICE" else ledger.CREDIT_NOTE
             importer._store(connection, sales, importer._contacts(connection), kind)
+        documents_in = self.env["xero.document.importer"]
+        types = set(documents_in._types(connection))
+        taken = [d for d in documents if isinstance(d, dict) and d.get("Type") in types]
+        if taken:
+            # Its own rules apply (switch-on moment, linked contacts, set
+            # aside); its watermarks stay for the scheduled read to move.
+            stats = dict.fromkeys(("pages", "read", "imported", "updated", "set_aside"), 0)
+            documents_in._apply_records(connection, taken, stats)
