@@ -133,6 +133,11 @@ class TestSyncScreenLayout(ScreenCase):
             renderer = "document.querySelector('.o_list_renderer')"
             self.assertTrue(page.eval(f"{renderer}.scrollWidth <= {renderer}.clientWidth + 1"),
                             "the list scrolls sideways at 1440 px")
+            # Long names and addresses wrap instead of ending in "…".
+            cut = page.eval("[...document.querySelectorAll('.o_data_cell, .o_data_cell *, th')]"
+                            ".filter(e => e.innerText && e.scrollWidth > e.clientWidth + 1)"
+                            ".map(e => e.innerText)")
+            self.assertFalse(cut, f"cut at 1440 px: {cut}")
 
     def test_link_asks_which_data_wins(self):
         partner = self.env["res.partner"].create({"name": "Bayside Club Ltd", "is_company": True})
