@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 from .dates import parse_date, parse_datetime
+from .ledger import parse_amount
 
 # Xero type -> (kind, side)
 TYPES = {
@@ -19,16 +20,6 @@ TYPES = {
 # Statuses of a document Xero no longer counts.
 GONE = ("VOIDED", "DELETED")
 APPROVED = ("AUTHORISED", "PAID")
-
-
-def _dec(value):
-    try:
-        amount = Decimal(str(value if value not in (None, "") else 0))
-    except ArithmeticError:
-        raise ValueError(f"{value!r} is not an amount") from None
-    if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount")
-    return amount
 
 
 def _text(value):
@@ -57,13 +48,13 @@ def from_xero(record):
             raise ValueError(f"{raw!r} is not a line")
         lines.append({
             "description": _text(raw.get("Description")),
-            "quantity": _dec(raw.get("Quantity") if raw.get("Quantity") is not None else 1),
-            "unit_amount": _dec(raw.get("UnitAmount")),
-            "discount": _dec(raw.get("DiscountRate")),
+            "quantity": parse_amount(raw.get("Quantity") if raw.get("Quantity") is not None else 1),
+            "unit_amount": parse_amount(raw.get("UnitAmount")),
+            "discount": parse_amount(raw.get("DiscountRate")),
             "account_code": _text(raw.get("AccountCode")),
             "tax_type": _text(raw.get("TaxType")).upper(),
-            "tax_amount": _dec(raw.get("TaxAmount")),
-            "line_amount": _dec(raw.get("LineAmount")),
+            "tax_amount": parse_amount(raw.get("TaxAmount")),
+            "line_amount": parse_amount(raw.get("LineAmount")),
             "item_code": _text(raw.get("ItemCode")),
         })
     return {
@@ -79,12 +70,12 @@ def from_xero(record):
         "date": parse_date(record.get("Date")),
         "due_date": parse_date(record.get("DueDate")),
         "currency": _text(record.get("CurrencyCode")).upper(),
-        "currency_rate": _dec(record.get("CurrencyRate")),
+        "currency_rate": parse_amount(record.get("CurrencyRate")),
         "amount_types": _text(record.get("LineAmountTypes")) or "Exclusive",
         "lines": lines,
-        "total": _dec(record.get("Total")),
-        "amount_paid": _dec(record.get("AmountPaid")),
-        "has_payments": bool(record.get("Payments")) or _dec(record.get("AmountPaid")) > 0,
+        "total": parse_amount(record.get("Total")),
+        "amount_paid": parse_amount(record.get("AmountPaid")),
+        "has_payments": bool(record.get("Payments")) or parse_amount(record.get("AmountPaid")) > 0,
         "updated_at": parse_datetime(record.get("UpdatedDateUTC")),
     }
 

@@ -43,7 +43,8 @@ def display_status(xero_status, amount_due, amount_paid, due_date, today):
     return AWAITING
 
 
-def _amount(value):
+def parse_amount(value):
+    """A Xero amount as a Decimal; ValueError when it is not one."""
     try:
         amount = Decimal(str(value if value not in (None, "") else 0))
     except ArithmeticError:
@@ -93,7 +94,7 @@ def from_invoice(invoice):
         payments.append({
             "external_id": payment.get("PaymentID"),
             "date": parse_date(payment.get("Date")),
-            "amount": _amount(payment.get("Amount")),
+            "amount": parse_amount(payment.get("Amount")),
             "reference": payment.get("Reference") or "",
         })
     return LedgerLine(
@@ -106,10 +107,10 @@ def from_invoice(invoice):
         due_date=parse_date(invoice.get("DueDate")),
         status=str(invoice.get("Status") or "DRAFT").upper(),
         currency=invoice.get("CurrencyCode") or "",
-        total=_amount(invoice.get("Total")),
-        amount_paid=_amount(invoice.get("AmountPaid")),
-        amount_due=_amount(invoice.get("AmountDue")),
-        amount_credited=_amount(invoice.get("AmountCredited")),
+        total=parse_amount(invoice.get("Total")),
+        amount_paid=parse_amount(invoice.get("AmountPaid")),
+        amount_due=parse_amount(invoice.get("AmountDue")),
+        amount_credited=parse_amount(invoice.get("AmountCredited")),
         updated_at=parse_datetime(invoice.get("UpdatedDateUTC")),
         payments=payments,
     )
@@ -118,8 +119,8 @@ def from_invoice(invoice):
 def from_credit_note(note):
     if not isinstance(note, dict) or not note.get("CreditNoteID"):
         raise ValueError("not a credit note")
-    total = _amount(note.get("Total"))
-    remaining = _amount(note.get("RemainingCredit"))
+    total = parse_amount(note.get("Total"))
+    remaining = parse_amount(note.get("RemainingCredit"))
     return LedgerLine(
         external_id=note["CreditNoteID"],
         contact_id=_contact_id(note),
