@@ -1,10 +1,15 @@
+import logging
 import uuid
 from datetime import timedelta
+
+import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..xero_core.errors import STOPS_RUN, backoff_delay, is_refusal
+
+_logger = logging.getLogger(__name__)
 
 # Transient failures (timeouts, dropped connections, 5xx) of one record
 # retried by the next runs before the record is Failed: about 4 hours with
@@ -185,5 +190,14 @@ class XeroBinding(models.AbstractModel):
         another worker holds are skipped, so two workers never process the
         same binding."""
         query = self._search(domain, order=order, limit=limit)
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select("id")))
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select("id")))
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            # Another worker changed matching lines since this transaction
+            # began: they are its work; this run takes none now and the
+            # next run takes what is left.
+            _logger.info("%s: lines changed by another worker, left to it", self._name)
+            return self.browse()
+        return self.browse(ids)

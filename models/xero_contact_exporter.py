@@ -31,7 +31,10 @@ class XeroContactExporter(models.AbstractModel):
         new_partners = self._new_partners(connection, PUSH_BATCH * max_batches)
         if new_partners:
             self._bind_new(connection, new_partners)
-            self._commit()
+        # Committed (even with nothing new) so the lines are claimed from a
+        # fresh snapshot: getting the client may have waited on another
+        # worker's token refresh while that worker pushed lines.
+        self._commit()
         pending = [("backend_id", "=", connection.id), ("state", "=", "linked"),
                    ("need_push", "=", True), *self.env["xero.contact"]._due_domain()]
         for _batch in range(max_batches):
