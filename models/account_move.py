@@ -70,6 +70,9 @@ class AccountMove(models.Model):
             binding._queue()
 
     def button_cancel(self):
+        # Only whoever may cancel these entries queues their Xero side (the
+        # bookkeeping below is done as the system).
+        self.check_access("write")
         res = super().button_cancel()
         # What happens in Xero is up to the connection's Deletions setting.
         self.sudo().xero_invoice_ids.write({"need_push": True})
