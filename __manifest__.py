@@ -2,7 +2,7 @@
     "name": "Xero Connector",
     "summary": "Connect companies to Xero: contacts two-way, sales ledger, "
     "invoices, client organisations",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "xero_connector contributors",
     "license": "LGPL-3",

@@ -3,9 +3,12 @@ from odoo.exceptions import UserError
 
 from ..xero_core.contact_mapping import (
     FIELD_KEYS,
+    PERSON_LIST,
     as_held,
     join_person_name,
     looks_like_person,
+    persons_text,
+    same_person,
     split_person_name,
     text,
 )
@@ -55,6 +58,10 @@ class ResPartner(models.Model):
     xero_country_text = fields.Char(
         "Country (as in Xero)", help="Xero's country when no Odoo country matches it."
     )
+    xero_contact_person = fields.Boolean(
+        "Xero contact person", copy=False,
+        help="A child contact that came from one of the Xero contact's persons: never taken "
+             "for its primary person.")
     xero_contact_ids = fields.One2many("xero.contact", "odoo_id", "Xero contacts")
     xero_binding_id = fields.Many2one(
         "xero.contact", compute="_compute_xero_binding_id",
@@ -88,8 +95,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _xero_partner_vals(self, values, resolver):
-        """res.partner values (+ primary person) for a Xero contact's sync
-        values: the partner an import creates. Returns (vals, person, notes)."""
+        """res.partner values (+ its child contacts: the primary person,
+        then Xero's contact persons) for a Xero contact's sync values: the
+        partner an import creates. Returns (vals, children, notes)."""
         person_like = looks_like_person(values)
         place, notes = country_state_vals(resolver, values.get("country"), values.get("state"))
         vals = {
@@ -100,23 +108,41 @@ class ResPartner(models.Model):
             **simple_vals(values),
             **place,
         }
-        person = None
+        children = []
         person_name = join_person_name(values.get("first_name"), values.get("last_name"))
         if not person_like and (person_name or values.get("email")):
             if person_name:
-                person = {"name": person_name, "type": "contact",
-                          "email": values.get("email") or False}
+                children.append({"name": person_name, "type": "contact",
+                                 "email": values.get("email") or False})
             else:
                 vals["email"] = values.get("email")
-        return vals, person, notes
+        children += [self._xero_person_vals(p) for p in values.get(PERSON_LIST) or []]
+        return vals, children, notes
+
+    @api.model
+    def _xero_person_vals(self, person):
+        """A child contact for one of Xero's contact persons."""
+        return {"name": person.get("name") or person.get("email"), "type": "contact",
+                "email": person.get("email") or False, "xero_contact_person": True}
 
     def _xero_primary_person(self):
-        """The partner standing for the Xero contact's primary person."""
+        """The partner standing for the Xero contact's primary person: the
+        first child contact that is not one of Xero's contact persons (a
+        Xero contact may have persons and no primary person)."""
         self.ensure_one()
         if not self.is_company:
             return self
-        return self.child_ids.filtered(lambda c: c.type == "contact" and c.active).sorted(
-            "id")[:1]
+        return self._xero_child_contacts().filtered(lambda c: not c.xero_contact_person)[:1]
+
+    def _xero_child_contacts(self):
+        return self.child_ids.filtered(lambda c: c.type == "contact" and c.active).sorted("id")
+
+    def _xero_additional_persons(self):
+        """The child contacts that are Xero's contact persons: all but the
+        primary person."""
+        self.ensure_one()
+        people = self._xero_child_contacts()
+        return people - self._xero_primary_person() if self.is_company else people
 
     def _xero_sync_values(self, name_hints=None, held=None):
         """{partner id: sync values} (same keys as xero_core.contact_mapping).
@@ -149,7 +175,11 @@ class ResPartner(models.Model):
             }
             for key, field in SIMPLE.items():
                 values[key] = text(partner[field])
+            persons = [{"name": text(c.name), "email": text(c.email)}
+                       for c in partner._xero_additional_persons()]
+            values["persons"] = persons_text(persons)
             result[partner.id] = {key: values.get(key, "") for key in FIELD_KEYS}
+            result[partner.id][PERSON_LIST] = persons
         return result
 
     @api.model
@@ -195,9 +225,35 @@ class ResPartner(models.Model):
                     vals["name"] = name
         elif person_keys:
             partner._xero_apply_person(values, person_keys, name_hint)
+        if "persons" in keys and PERSON_LIST in values:
+            partner._xero_apply_persons(values[PERSON_LIST])
         if vals:
             partner.write(vals)
         return notes
+
+    def _xero_apply_persons(self, persons):
+        """Make the contact persons Xero's: each is found by email (or name),
+        updated or created; a child contact no longer in Xero is archived,
+        never deleted."""
+        unmatched = list(self._xero_additional_persons())
+        to_create = []
+        for person in persons:
+            child = next((c for c in unmatched if same_person(
+                {"name": c.name, "email": c.email}, person)), None) or next(
+                (c for c in unmatched if text(c.name).casefold()
+                 == text(person.get("name")).casefold()), None)
+            if not child:
+                to_create.append(dict(self._xero_person_vals(person), parent_id=self.id))
+                continue
+            unmatched.remove(child)
+            vals = {k: v for k, v in self._xero_person_vals(person).items()
+                    if k != "type" and child[k] != v}
+            if vals:
+                child.write(vals)
+        if unmatched:
+            self.browse([c.id for c in unmatched]).write({"active": False})
+        if to_create:
+            self.create(to_create)
 
     def _xero_apply_person(self, values, keys, name_hint=None):
         """Company partner: the primary person is a child contact."""

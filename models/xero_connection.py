@@ -1,6 +1,7 @@
 import logging
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -635,6 +636,19 @@ class XeroConnection(models.Model):
         bindings (``bindings``), at the same time."""
         self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [self._state_lock_key(name)])
         return self.env.cr.fetchone()[0]
+
+    @contextmanager
+    def _bindings_held_for_button(self):
+        """A button sending or reading this connection's contacts now takes
+        the lock its scheduled jobs take: never two at once on one line."""
+        self.ensure_one()
+        if not self._try_state_lock("bindings"):
+            raise UserError(_("Xero contacts of %s are being synced by a scheduled run right "
+                              "now; try again in a minute.", self.company_id.name))
+        try:
+            yield
+        finally:
+            self._release_state_lock("bindings")
 
     def _release_state_lock(self, name="state"):
         try:

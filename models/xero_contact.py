@@ -118,6 +118,16 @@ class XeroContact(models.Model):
     def _push_operation(self):
         return "push_contact"
 
+    def _contact_number(self):
+        """The ContactNumber a contact created from this partner carries in
+        Xero (an API-only code, meant for other systems' keys): a create
+        whose answer was lost is found by it, whatever its name is now."""
+        self.ensure_one()
+        if not self.odoo_id:
+            return False
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return f"ODOO-{database[:8]}-{self.odoo_id.id}"
+
     # === XERO DATA ===
 
     @api.model

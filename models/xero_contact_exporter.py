@@ -57,8 +57,9 @@ class XeroContactExporter(models.AbstractModel):
             connection._check_usable()
             mine = bindings.filtered(lambda b, c=connection: b.backend_id == c)
             try:
-                result = self._push(connection, mine, connection._xero_client(),
-                                    keys_by_binding)
+                with connection._bindings_held_for_button():
+                    result = self._push(connection, mine, connection._xero_client(),
+                                        keys_by_binding)
             except XeroError as exc:
                 raise self._xero_user_error(exc) from exc
             if result["failed"] and len(mine) == 1:
@@ -152,7 +153,8 @@ class XeroContactExporter(models.AbstractModel):
                 if refused is not None:
                     refused.append(binding)
                 continue
-            payload = cm.to_xero(values, binding.external_id, keys, current=current)
+            payload = cm.to_xero(values, binding.external_id, keys, current=current,
+                                 contact_number=binding._contact_number())
             sent.append((binding, values, keys, payload))
         return sent
 
@@ -182,19 +184,20 @@ class XeroContactExporter(models.AbstractModel):
 
     def _look_up_unanswered(self, bindings, client):
         """Contacts whose create was sent without a readable answer are
-        looked up in Xero by the name they were sent with (and their
-        ContactNumber) before anything is sent again: the one found is
-        bound, and a change made since goes as an update of it. Returns
-        the lines that cannot be sent now (the lookup failed)."""
+        looked up in Xero by the ContactNumber they were sent with (found
+        even if renamed in Xero since), then by name, before anything is
+        sent again: the one found is bound, and a change made since goes as
+        an update of it. Returns the lines that cannot be sent now (the
+        lookup failed)."""
         todo = bindings.filtered(lambda b: b.sent_push_key and not b.external_id)
         waiting = bindings.browse()
         now = fields.Datetime.now()
         for binding in todo:
             name = binding.xero_name or binding.odoo_id.name
             try:
-                found = client.find_contacts(name=name) if name else []
-                if not found and binding.odoo_id.ref:
-                    found = client.find_contacts(contact_number=binding.odoo_id.ref)
+                found = client.find_contacts(contact_number=binding._contact_number())
+                if not found and name:
+                    found = client.find_contacts(name=name)
             except XeroError as exc:
                 binding._set_failure(exc)
                 waiting |= binding

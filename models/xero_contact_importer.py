@@ -52,11 +52,11 @@ class XeroContactImporter(models.AbstractModel):
     def _import_batch(self, connection, bindings, resolver):
         Partner = self.env["res.partner"].with_context(xero_no_push=True,
                                                        tracking_disable=True)
-        rows = []  # (binding, partner vals, primary person vals, notes)
+        rows = []  # (binding, partner vals, child contacts' vals, notes)
         for binding in bindings:
-            vals, person, notes = Partner._xero_partner_vals(binding.xero_values or {},
-                                                             resolver)
-            rows.append((binding, vals, person, notes))
+            vals, children, notes = Partner._xero_partner_vals(binding.xero_values or {},
+                                                               resolver)
+            rows.append((binding, vals, children, notes))
         try:
             with self.env.cr.savepoint():
                 created = list(zip(rows, Partner.create([r[1] for r in rows]), strict=True))
@@ -71,11 +71,12 @@ class XeroContactImporter(models.AbstractModel):
                     # Left on the screen with its note, not retried by the job.
                     row[0].write({"import_note": _("Could not import: %s", exc),
                                   "sync_action": False})
-        children = [dict(row[2], parent_id=partner.id) for row, partner in created if row[2]]
+        children = [dict(child, parent_id=partner.id)
+                    for row, partner in created for child in row[2]]
         if children:
             Partner.create(children)
         now = fields.Datetime.now()
-        for (binding, _vals, _person, notes), partner in created:
+        for (binding, _vals, _children, notes), partner in created:
             binding.write({"odoo_id": partner.id, "state": "linked", "sync_action": False,
                            "active": True, "snapshot": binding.xero_values, "sync_date": now,
                            "import_note": "\n".join(notes) or False, "need_push": False,

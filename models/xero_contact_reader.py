@@ -121,9 +121,10 @@ class XeroContactReader(models.AbstractModel):
         """Re-read these contact lines from Xero now (one call per 50)."""
         for connection in bindings.backend_id:
             mine = bindings.filtered(lambda b, c=connection: b.backend_id == c and b.external_id)
-            contacts = connection._xero_client().get_contacts(mine.mapped("external_id"))
-            self._store_page(connection, contacts,
-                             self.env["res.partner"]._xero_address_resolver(), set())
+            with connection._bindings_held_for_button():
+                contacts = connection._xero_client().get_contacts(mine.mapped("external_id"))
+                self._store_page(connection, contacts,
+                                 self.env["res.partner"]._xero_address_resolver(), set())
         return True
 
     # === STORE ===

@@ -16,6 +16,7 @@ from odoo.sql_db import TestCursor
 from odoo.tests import tagged
 
 from ..models import xero_binding
+from ..xero_core.idempotency import request_key
 from .accounting_common import AccountingCase
 from .common import PRACTICE
 from .test_faults import FaultTally
@@ -196,6 +197,27 @@ class TestFaultsIntegrity(FaultTally, AccountingCase):
         by_id = {c["ContactID"]: c for c in contacts}
         lost = sum(1 for b in bindings if by_id.get(b.external_id, {}).get("Name")
                    != b.odoo_id.name)
+        self.survived(len(partners), lost, len(contacts) - before)
+
+    def test_contact_killed_after_xero_created_it_then_renamed_in_xero(self):
+        """Renamed in Xero before the next run: the name sent no longer
+        finds it; the ContactNumber sent with it does."""
+        self.conn.create_in_xero = "all"
+        partners = self.env["res.partner"].create(
+            [{"name": f"Lost Answer {i}", "city": "Nelson"} for i in range(3)])
+        with KilledAfterCall(self.sandbox, "/Contacts", "POST"):
+            self.assertRaisesNoRollback(
+                RuntimeError, self.run_job, self.conn, "_run_job", "push_contacts")
+        before = len(self.xero_contacts())
+        created = next(c for c in self.xero_contacts() if c["Name"] == "Lost Answer 1")
+        payload = [{"ContactID": created["ContactID"], "Name": "Lost Answer One (renamed)"}]
+        self.conn._xero_client().save_contacts(payload, request_key(["rename"], payload))
+        self.run_job(self.conn, "_run_job", "push_contacts")
+        contacts = self.xero_contacts()
+        bindings = partners.xero_contact_ids
+        self.assertEqual(partners[1].xero_contact_ids.external_id, created["ContactID"])
+        known = {c["ContactID"] for c in contacts}
+        lost = sum(1 for b in bindings if b.external_id not in known)
         self.survived(len(partners), lost, len(contacts) - before)
 
     # -- answers about another record -----------------------------------------------------

@@ -453,7 +453,9 @@ class XeroClient:
         ids = list(contact_ids)
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start:start + IDS_PER_CALL]
-            data = self._call(self.accounting, "get_contacts", i_ds=chunk, include_archived=True)
+            # Paged: only a paged read carries the contacts' ContactPersons.
+            data = self._call(self.accounting, "get_contacts", i_ds=chunk, include_archived=True,
+                              page=1)
             found.extend(xa.records_of(data, "Contacts"))
         return found
 

@@ -35,13 +35,19 @@ FIELDS = (
     SyncField("country", "Country", 50),
     SyncField("vat", "Tax number", 50),
     SyncField("company_registry", "Company number", 50),
-    SyncField("ref", "Contact number", 50),
+    SyncField("ref", "Account number", 50),
+    SyncField("persons", "Contact persons", 0),  # limits: see too_long
     SyncField("website", "Website", pull_only=True),
 )
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 PUSHABLE_KEYS = tuple(f.key for f in FIELDS if not f.pull_only)
 ADDRESS_TYPE = "address_type"  # not a field: which of Xero's addresses the values are
+# Not a field either: the persons behind "persons" ([{name, email}], and on
+# Xero's side first, last and include, the "Include in emails" flag).
+PERSON_LIST = "person_list"
+MAX_PERSONS = 5  # additional contact persons Xero holds per contact
+PERSON_MAX_LEN = 255  # first name, last name and email of a contact person
 ADDRESS_KEYS = ("street", "street2", "street3", "street4", "city", "state", "zip",
                 "country")
 
@@ -113,9 +119,14 @@ def from_xero(contact):
         "country": text(address.get("Country")),
         "vat": text(contact.get("TaxNumber")),
         "company_registry": text(contact.get("CompanyNumber")),
-        "ref": text(contact.get("ContactNumber")),
+        "ref": text(contact.get("AccountNumber")),
         "website": text(contact.get("Website")),
     }
+    persons = contact.get("ContactPersons")
+    if isinstance(persons, list):
+        # Left out when absent: an answer without them says nothing of them.
+        values[PERSON_LIST] = persons_from_xero(persons)
+        values["persons"] = persons_text(values[PERSON_LIST])
     if not values["name"]:
         values["name"] = join_person_name(values["first_name"], values["last_name"]) or values[
             "email"]
@@ -144,13 +155,67 @@ def as_held(code, name, held):
     return name or code
 
 
-def to_xero(values, contact_id=None, keys=None, current=None):
+def persons_from_xero(persons):
+    """Xero's ContactPersons -> [{name, email, first, last, include}]."""
+    result = []
+    for person in persons:
+        if not isinstance(person, dict):
+            continue
+        first, last = text(person.get("FirstName")), text(person.get("LastName"))
+        email = text(person.get("EmailAddress"))
+        if first or last or email:
+            result.append({"name": join_person_name(first, last), "email": email,
+                           "first": first, "last": last,
+                           "include": bool(person.get("IncludeInEmails"))})
+    return result
+
+
+def person_text(person):
+    """'Ann Lee <ann@example.com>', 'Ann Lee' or '<ann@example.com>'."""
+    name, email = text(person.get("name")), text(person.get("email"))
+    return " ".join(p for p in (name, f"<{email}>" if email else "") if p)
+
+
+def persons_text(persons):
+    """The persons as one value: what the diff compares and shows."""
+    return "; ".join(t for t in (person_text(p) for p in persons or []) if t)
+
+
+def same_person(left, right):
+    """The same person: same email, or no email on either side and the
+    same name (compared without regard to case)."""
+    left_email, right_email = text(left.get("email")).casefold(), text(
+        right.get("email")).casefold()
+    if left_email or right_email:
+        return left_email == right_email
+    return text(left.get("name")).casefold() == text(right.get("name")).casefold()
+
+
+def persons_to_xero(persons, current=None):
+    """Odoo's persons ([{name, email}]) -> Xero's ContactPersons. A person
+    Xero already has keeps its "Include in emails" flag and, while its
+    name reads the same, Xero's split of it into first and last name."""
+    result = []
+    for person in persons or []:
+        held = next((c for c in current or [] if same_person(person, c)), {})
+        first, last = split_person_name(person.get("name"), (
+            held.get("first", ""), held.get("last", "")) if held else None)
+        result.append({"FirstName": first, "LastName": last,
+                       "EmailAddress": text(person.get("email")),
+                       "IncludeInEmails": bool(held.get("include"))})
+    return result
+
+
+def to_xero(values, contact_id=None, keys=None, current=None, contact_number=None):
     """Sync values -> Xero contact payload with the given keys only
     (all pushable keys by default). Pull-only fields are never sent.
 
     Xero replaces an address as a whole, so when some address keys are sent
     the others take ``current`` (Xero's values), never Odoo's: a change made
     in Xero and still waiting for review must not be overwritten.
+
+    ``contact_number``: Xero's ContactNumber of a contact created now, the
+    key a lost answer is looked up by.
 
     Values are never cut: check ``too_long`` first, Xero refuses them."""
     keys = [k for k in (keys or PUSHABLE_KEYS) if k in PUSHABLE_KEYS]
@@ -160,6 +225,8 @@ def to_xero(values, contact_id=None, keys=None, current=None):
     payload = {}
     if contact_id:
         payload["ContactID"] = contact_id
+    if contact_number and not contact_id:
+        payload["ContactNumber"] = contact_number
     simple = {
         "name": "Name",
         "first_name": "FirstName",
@@ -167,7 +234,7 @@ def to_xero(values, contact_id=None, keys=None, current=None):
         "email": "EmailAddress",
         "vat": "TaxNumber",
         "company_registry": "CompanyNumber",
-        "ref": "ContactNumber",
+        "ref": "AccountNumber",
     }
     for key, xero_key in simple.items():
         if key in keys:
@@ -179,6 +246,10 @@ def to_xero(values, contact_id=None, keys=None, current=None):
                            "PhoneAreaCode": "", "PhoneCountryCode": ""})
     if phones:
         payload["Phones"] = phones
+    if "persons" in keys:
+        # Xero replaces the list as a whole.
+        payload["ContactPersons"] = persons_to_xero(
+            values.get(PERSON_LIST), (current or {}).get(PERSON_LIST))
     if any(k in keys for k in ADDRESS_KEYS):
         payload["Addresses"] = [{
             "AddressType": (current or {}).get(ADDRESS_TYPE) or values.get(ADDRESS_TYPE)
@@ -209,6 +280,9 @@ def too_long(values, keys=None, current=None):
     it can: Xero refuses longer values, and cutting them would lose data."""
     problems = []
     for key in sent_keys(keys, current):
+        if key == "persons":
+            problems += _persons_problems(values.get(PERSON_LIST) or [])
+            continue
         value = text(values.get(key))
         limit = FIELD_BY_KEY[key].max_len
         if len(value) > limit:
@@ -218,17 +292,41 @@ def too_long(values, keys=None, current=None):
     return problems
 
 
+def _persons_problems(persons):
+    problems = []
+    if len(persons) > MAX_PERSONS:
+        problems.append(
+            f"Contact persons: Odoo has {len(persons)} ({persons_text(persons)}); Xero holds "
+            f"at most {MAX_PERSONS} besides the primary person. Archive or move contacts in "
+            f"Odoo, or ignore this difference: the other changes are then sent.")
+    for person in persons:
+        first, last = split_person_name(person.get("name"))
+        for label, value in (("first name", first), ("last name", last),
+                             ("email", text(person.get("email")))):
+            if len(value) > PERSON_MAX_LEN:
+                problems.append(
+                    f"Contact person {person_text(person)[:40]}…: the {label} is {len(value)} "
+                    f"characters long; Xero holds at most {PERSON_MAX_LEN}. Shorten it in "
+                    f"Odoo: the change is then sent again.")
+    return problems
+
+
 def cut_by_xero(key, odoo_value, xero_value):
     """Xero's value is Odoo's longer one cut at Xero's limit (sent by an
     older version, or typed in Xero): it must not come back over Odoo's."""
     odoo_value, limit = text(odoo_value), FIELD_BY_KEY[key].max_len
-    return len(odoo_value) > limit and text(odoo_value[:limit]) == text(xero_value)
+    return bool(limit) and len(odoo_value) > limit and text(odoo_value[:limit]) == text(xero_value)
 
 
 def nonblank_keys(values):
     """Keys with a value: what may overwrite an existing Xero contact found by
     name (blank Odoo values never wipe Xero data)."""
-    return [k for k in PUSHABLE_KEYS if text(values.get(k))]
+    keys = [k for k in PUSHABLE_KEYS if text(values.get(k))]
+    if "persons" in keys and len(values.get(PERSON_LIST) or []) > MAX_PERSONS:
+        # More than Xero holds: the rest is sent, the persons stay a
+        # difference on the partner (refused with the reason when pushed).
+        keys.remove("persons")
+    return keys
 
 
 def split_person_name(name, hint=None):

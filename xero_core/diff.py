@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from .contact_mapping import FIELD_BY_KEY, FIELD_KEYS, cut_by_xero, text
 
+LISTS = ("persons",)  # values that are lists ("a; b"): compared in any order
+
 ODOO = "odoo"  # changed in Odoo since the last sync
 XERO = "xero"  # changed in Xero since the last sync
 BOTH = "both"  # changed on both sides, to different values
@@ -39,6 +41,9 @@ class Difference:
 def normalise(key, value):
     """The form in which two values are compared (not stored)."""
     value = text(value)
+    if key in LISTS:
+        return "; ".join(sorted(item.strip().casefold() for item in value.split(";")
+                                if item.strip()))
     if key == "email" or key == "website":
         value = value.lower().rstrip("/")
     elif key in ("phone", "mobile"):
@@ -58,9 +63,13 @@ def changed_keys(before, after, keys=FIELD_KEYS):
 
 
 def three_way(snapshot, odoo, xero, keys=FIELD_KEYS):
-    """Differences between Odoo and Xero, each told which side changed."""
+    """Differences between Odoo and Xero, each told which side changed.
+    A key missing from Xero's values is not known yet (never read from
+    Xero): nothing is said about it until it is."""
     differences = []
     for key in keys:
+        if xero and key not in xero:
+            continue
         odoo_value, xero_value = text(odoo.get(key)), text(xero.get(key))
         if same(key, odoo_value, xero_value):
             continue
@@ -92,7 +101,8 @@ def resolve(differences, policy):
 
     ``policy``: ``ask`` (conflicts wait), ``odoo`` (Odoo wins) or ``xero``.
     Non-conflicting changes follow their side; ``new`` ones always wait, and
-    so does an Odoo value that is empty (it would clear Xero's).
+    so does an Odoo value that is empty (it would clear Xero's), and a list
+    of persons changed on both sides.
     """
     push, pull, review = [], [], []
     for diff in differences:
@@ -103,6 +113,8 @@ def resolve(differences, policy):
             push.append(diff.field)
         elif diff.side == XERO:
             pull.append(diff.field)
+        elif diff.side == BOTH and diff.field in LISTS:
+            review.append(diff.field)  # either side's list would drop the other's people
         elif diff.side == BOTH and policy == "odoo" and not FIELD_BY_KEY[diff.field].pull_only:
             push.append(diff.field)
         elif diff.side == BOTH and policy == "xero":

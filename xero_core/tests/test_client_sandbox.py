@@ -9,6 +9,7 @@ import pytest
 import requests
 from xero_sandbox import SandboxServer
 
+from xero_core import contact_mapping as cm
 from xero_core import oauth
 from xero_core.client import XeroClient, element_errors, element_failed
 from xero_core.endpoints import XeroEndpoints, requested_scopes
@@ -311,3 +312,24 @@ def test_missing_scope_is_forbidden_not_an_expired_login(sandbox):
                         retries=0, limiter=False)
     with pytest.raises(XeroForbidden):
         client.organisation()
+
+
+def test_contacts_read_by_id_carry_their_persons_and_account_number(sandbox):
+    """Only paged reads return ContactPersons: a contact re-read by ID (a
+    webhook, a Refresh) must not read as "every person removed in Xero"."""
+    client, _tokens = make_client(sandbox)
+    payload = cm.to_xero({"name": "Persons Ltd", "ref": "CUST-1", "persons": "x",
+                          cm.PERSON_LIST: [{"name": "Ann Lee", "email": "ann@p.example"}]},
+                         keys=["name", "ref", "persons"], contact_number="ODOO-t-1")
+    [created] = client.save_contacts([payload], "persons-1")
+    [read] = client.get_contacts([created["ContactID"]])
+    values, _notes = cm.from_xero(read)
+    assert (values["ref"], values["persons"]) == ("CUST-1", "Ann Lee <ann@p.example>")
+    assert read["ContactNumber"] == "ODOO-t-1"
+    [found] = client.find_contacts(contact_number="ODOO-t-1")
+    assert found["ContactID"] == created["ContactID"]
+    six = [{"FirstName": f"P{i}"} for i in range(6)]
+    [refused] = client.save_contacts([{"ContactID": created["ContactID"],
+                                       "ContactPersons": six}], "persons-2")
+    assert element_failed(refused)
+    assert element_errors(refused) == ["A contact can have a maximum of 5 contact persons."]
