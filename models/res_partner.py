@@ -175,12 +175,19 @@ class ResPartner(models.Model):
             }
             for key, field in SIMPLE.items():
                 values[key] = text(partner[field])
-            persons = [{"name": text(c.name), "email": text(c.email)}
-                       for c in partner._xero_additional_persons()]
+            persons = [partner._xero_person_values(c) for c in partner._xero_additional_persons()]
             values["persons"] = persons_text(persons)
             result[partner.id] = {key: values.get(key, "") for key in FIELD_KEYS}
             result[partner.id][PERSON_LIST] = persons
         return result
+
+    @api.model
+    def _xero_person_values(self, child):
+        """A child contact as a Xero contact person ({name, email}); a name
+        that is only the email (a Xero person with no name) is no name."""
+        name, email = text(child.name), text(child.email)
+        return {"name": "" if email and name.casefold() == email.casefold() else name,
+                "email": email}
 
     @api.model
     def _xero_place(self, record, kept_text, held):

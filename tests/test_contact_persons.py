@@ -93,14 +93,16 @@ class TestContactPersons(PersonsCase):
     def test_a_contact_with_persons_and_no_primary_person_stays_in_sync(self):
         self.sandbox.seed({"organisations": [{"OrganisationID": PRACTICE, "Contacts": [
             {"Name": "Persons Only Ltd", "EmailAddress": "office@persons.example",
-             "ContactPersons": PERSONS}]}]})
+             "ContactPersons": [*PERSONS, {"EmailAddress": "noname@persons.example"}]}]}]})
         self.run_job(self.conn, "_run_job", "pull_contacts", full=False)
         self.line = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
                                                      ("xero_name", "=", "Persons Only Ltd")])
         partner = self.imported()
         self.assertEqual(partner.email, "office@persons.example")
         self.assertFalse(partner._xero_primary_person(), "no person taken for the primary one")
-        self.assertEqual(len(self.persons(partner)), 2)
+        self.assertEqual(len(self.persons(partner)), 3)
+        self.assertIn(("noname@persons.example", "noname@persons.example"),
+                      self.persons(partner), "a person with an email only")
         self.assertFalse(self.line.diff_ids)
         # A child contact added in Odoo is the primary person Xero lacked.
         self.env["res.partner"].create({"name": "Pat Prime", "email": "pat@persons.example",
@@ -109,7 +111,7 @@ class TestContactPersons(PersonsCase):
         contact = self.xero()
         self.assertEqual((contact["FirstName"], contact["LastName"], contact["EmailAddress"]),
                          ("Pat", "Prime", "pat@persons.example"))
-        self.assertEqual(len(contact["ContactPersons"]), 2)
+        self.assertEqual(len(contact["ContactPersons"]), 3)
         self.assertFalse(self.line.diff_ids)
 
     # -- Xero → Odoo -----------------------------------------------------------------------
