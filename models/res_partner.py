@@ -58,10 +58,12 @@ class ResPartner(models.Model):
     xero_country_text = fields.Char(
         "Country (as in Xero)", help="Xero's country when no Odoo country matches it."
     )
-    xero_contact_person = fields.Boolean(
-        "Xero contact person", copy=False,
-        help="A child contact that came from one of the Xero contact's persons: never taken "
-             "for its primary person.")
+    xero_person_role = fields.Selection(
+        [("primary", "Primary person"), ("person", "Contact person")], "Role in Xero",
+        copy=False,
+        help="What this child contact is on its company's Xero contact, when it came from "
+             "Xero. Otherwise the first child contact is the primary person and the others "
+             "are contact persons.")
     xero_contact_ids = fields.One2many("xero.contact", "odoo_id", "Xero contacts")
     xero_binding_id = fields.Many2one(
         "xero.contact", compute="_compute_xero_binding_id",
@@ -113,7 +115,8 @@ class ResPartner(models.Model):
         if not person_like and (person_name or values.get("email")):
             if person_name:
                 children.append({"name": person_name, "type": "contact",
-                                 "email": values.get("email") or False})
+                                 "email": values.get("email") or False,
+                                 "xero_person_role": "primary"})
             else:
                 vals["email"] = values.get("email")
         children += [self._xero_person_vals(p) for p in values.get(PERSON_LIST) or []]
@@ -123,16 +126,20 @@ class ResPartner(models.Model):
     def _xero_person_vals(self, person):
         """A child contact for one of Xero's contact persons."""
         return {"name": person.get("name") or person.get("email"), "type": "contact",
-                "email": person.get("email") or False, "xero_contact_person": True}
+                "email": person.get("email") or False, "xero_person_role": "person"}
 
     def _xero_primary_person(self):
         """The partner standing for the Xero contact's primary person: the
-        first child contact that is not one of Xero's contact persons (a
-        Xero contact may have persons and no primary person)."""
+        child contact that came from it, else the first child contact unless
+        that one came from Xero's contact persons (a Xero contact may have
+        persons and no primary person: a contact added in Odoo then is one
+        more person, and the contact's email stays)."""
         self.ensure_one()
         if not self.is_company:
             return self
-        return self._xero_child_contacts().filtered(lambda c: not c.xero_contact_person)[:1]
+        people = self._xero_child_contacts()
+        return people.filtered(lambda c: c.xero_person_role == "primary")[:1] or people[
+            :1].filtered(lambda c: c.xero_person_role != "person")
 
     def _xero_child_contacts(self):
         return self.child_ids.filtered(lambda c: c.type == "contact" and c.active).sorted("id")
@@ -197,11 +204,14 @@ class ResPartner(models.Model):
             return text(kept_text)
         return as_held(record.code, record.name, held)
 
-    def _xero_apply_values(self, values, keys, resolver=None, name_hint=None):
+    def _xero_apply_values(self, values, keys, resolver=None, name_hint=None,
+                           archive_persons=True):
         """Write Xero sync ``values`` for ``keys`` into the partner, without
         marking it for a push (this is a pull). ``name_hint``: the (first,
-        last) last synced, to split the person's name the same way. Returns
-        notes about values that could not map to an Odoo record."""
+        last) last synced, to split the person's name the same way.
+        ``archive_persons=False`` (a link taking Xero's data): child contacts
+        Xero does not have are kept, never having been synced. Returns notes
+        about values that could not map to an Odoo record."""
         self.ensure_one()
         resolver = resolver or self._xero_address_resolver()
         notes = []
@@ -233,15 +243,15 @@ class ResPartner(models.Model):
         elif person_keys:
             partner._xero_apply_person(values, person_keys, name_hint)
         if "persons" in keys and PERSON_LIST in values:
-            partner._xero_apply_persons(values[PERSON_LIST])
+            partner._xero_apply_persons(values[PERSON_LIST], archive=archive_persons)
         if vals:
             partner.write(vals)
         return notes
 
-    def _xero_apply_persons(self, persons):
+    def _xero_apply_persons(self, persons, archive=True):
         """Make the contact persons Xero's: each is found by email (or name),
-        updated or created; a child contact no longer in Xero is archived,
-        never deleted."""
+        updated or created; a child contact no longer in Xero is archived
+        (``archive``), never deleted."""
         unmatched = list(self._xero_additional_persons())
         to_create = []
         for person in persons:
@@ -257,7 +267,7 @@ class ResPartner(models.Model):
                     if k != "type" and child[k] != v}
             if vals:
                 child.write(vals)
-        if unmatched:
+        if unmatched and archive:
             self.browse([c.id for c in unmatched]).write({"active": False})
         if to_create:
             self.create(to_create)
@@ -279,7 +289,7 @@ class ResPartner(models.Model):
             person.write(vals)
         elif name:
             self.create({"parent_id": self.id, "type": "contact", "name": name,
-                         "email": email or False})
+                         "email": email or False, "xero_person_role": "primary"})
         elif "email" in keys:
             self.email = email or False
 

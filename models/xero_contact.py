@@ -235,7 +235,7 @@ class XeroContact(models.Model):
                     "sync_date": fields.Datetime.now(), "error_message": False,
                     "snapshot": None, "ignored_diffs": False})
         if merge_from == "xero":
-            notes = partner._xero_apply_values(values, cm.FIELD_KEYS)
+            notes = partner._xero_apply_values(values, cm.FIELD_KEYS, archive_persons=False)
             self.write({"snapshot": values, "import_note": "\n".join(notes) or False})
         elif merge_from == "odoo":
             # With Xero's values as the last synced state, every difference
@@ -245,6 +245,7 @@ class XeroContact(models.Model):
         self._recompute_diffs()
         self._ledger_relink()
         self._read_ledger_soon()
+        self._import_waiting_documents_soon()
         self.env["xero.sync.log"]._record(
             self.backend_id, "link_contact", message=_("Linked to %s", partner.display_name),
             count=1, binding=self)
@@ -266,6 +267,20 @@ class XeroContact(models.Model):
         for connection in self.backend_id:
             cron = connection._cron("pull_ledger")
             if cron.active and connection._has_scope_for("pull_ledger"):
+                cron._trigger()
+
+    def _import_waiting_documents_soon(self):
+        """Just linked: documents raised in Xero that waited for these
+        contacts come in now, in the background (not at the next scheduled
+        read, which real-time sync may leave hours away)."""
+        Review = self.env["xero.document.review"].sudo()
+        for connection in self.backend_id:
+            mine = self.filtered(lambda b, c=connection: b.backend_id == c)
+            waiting = Review.search_count([
+                ("connection_id", "=", connection.id), ("state", "=", "unlinked"),
+                ("contact_external_id", "in", mine.mapped("external_id"))], limit=1)
+            cron = connection._cron("import_documents")
+            if waiting and cron.active and connection._has_scope_for("import_documents"):
                 cron._trigger()
 
     # === PUSH AND PULL RESULTS ===

@@ -81,7 +81,9 @@ class XeroContactImporter(models.AbstractModel):
                            "active": True, "snapshot": binding.xero_values, "sync_date": now,
                            "import_note": "\n".join(notes) or False, "need_push": False,
                            "ledger_backfilled": False})
-        bindings.filtered(lambda b: b.state == "linked")._read_ledger_soon()
+        linked = bindings.filtered(lambda b: b.state == "linked")
+        linked._read_ledger_soon()
+        linked._import_waiting_documents_soon()
         self.env["xero.sync.log"]._record(
             connection, "import_contacts",
             message=_("%s partner(s) created from Xero.", len(created)), count=len(created))

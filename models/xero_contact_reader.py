@@ -227,8 +227,10 @@ class XeroContactReader(models.AbstractModel):
         push, pull, review = xdiff.resolve(differences, connection.conflict_policy)
         if not connection.auto_pull:
             # Changes made in Xero wait for review, except that a policy
-            # deciding conflicts still decides them.
-            pull = [k for k in pull if any(
+            # deciding conflicts still decides them, and a field never synced
+            # (added after the link) fills Odoo's empty value.
+            never_synced = [k for k, v in (binding.snapshot or {}).items() if v is None]
+            pull = [k for k in pull if k in never_synced or any(
                 d.field == k and d.side == xdiff.BOTH for d in differences)]
         if pull:
             binding._pull_fields(pull, resolver, recompute=False)

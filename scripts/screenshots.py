@@ -202,7 +202,7 @@ class Demo:
         self.chrome.wait("document.querySelector('.o_form_view')", "the connection form")
 
     def prepare(self):
-        """A linked customer with its ledger and a change not sent yet, a
+        """A linked customer with its ledger and changes not sent yet, a
         client linked to its own organisation, an invoice sent to Xero."""
         self.open("/odoo/action-xero_connector.action_server_xero_sync_screen")
         [line] = self.rpc("xero.contact", "search_read", [("xero_name", "=", "Bayside Club")],
@@ -212,6 +212,8 @@ class Demo:
         partner_id = contact["odoo_id"][0]
         self.rpc("res.partner", "action_xero_ledger_refresh", [partner_id])
         self.rpc("res.partner", "write", [partner_id], {"city": "Lower Hutt"})
+        self.rpc("res.partner", "create", {"name": "Tom Hill", "email": "tom@bayside.example",
+                                           "parent_id": partner_id, "type": "contact"})
         wizard = self.rpc("xero.client.link.wizard", "create",
                           {"partner_id": partner_id})
         lines = self.rpc("xero.client.link.wizard.line", "search_read",

@@ -104,15 +104,41 @@ class TestContactPersons(PersonsCase):
         self.assertIn(("noname@persons.example", "noname@persons.example"),
                       self.persons(partner), "a person with an email only")
         self.assertFalse(self.line.diff_ids)
-        # A child contact added in Odoo is the primary person Xero lacked.
-        self.env["res.partner"].create({"name": "Pat Prime", "email": "pat@persons.example",
+        # A child contact added in Odoo is one more person: the contact's
+        # email is not replaced by a new primary person's.
+        self.env["res.partner"].create({"name": "Pat Person", "email": "pat@persons.example",
                                         "parent_id": partner.id, "type": "contact"})
         self.push()
         contact = self.xero()
-        self.assertEqual((contact["FirstName"], contact["LastName"], contact["EmailAddress"]),
-                         ("Pat", "Prime", "pat@persons.example"))
-        self.assertEqual(len(contact["ContactPersons"]), 3)
+        self.assertEqual((contact.get("FirstName", ""), contact["EmailAddress"]),
+                         ("", "office@persons.example"))
+        self.assertEqual([p["EmailAddress"] for p in contact["ContactPersons"]][-1],
+                         "pat@persons.example")
+        self.assertEqual(len(contact["ContactPersons"]), 4)
         self.assertFalse(self.line.diff_ids)
+        # Xero then gets a primary person: it comes in as one, not as a person.
+        self.xero_update(FirstName="Ola", LastName="Main", EmailAddress="ola@persons.example")
+        self.conn.auto_pull = True
+        self.pull()
+        self.assertEqual(partner._xero_primary_person().name, "Ola Main")
+        self.assertEqual(partner.email, "office@persons.example")
+        self.assertEqual(len(self.persons(partner)), 4)
+        self.assertFalse(self.line.diff_ids)
+        self.assertFalse(self.line.need_push)
+
+    def test_linking_taking_xero_data_keeps_the_partners_own_contacts(self):
+        partner = self.env["res.partner"].create({"name": "Harbour Company", "is_company": True})
+        own = self.env["res.partner"].create([
+            {"name": name, "parent_id": partner.id, "type": "contact"}
+            for name in ("First Own", "Second Own")])
+        self.conn.auto_push = False
+        self.line._link(partner, merge_from="xero")
+        self.assertTrue(all(own.mapped("active")), "never synced: kept")
+        self.assertEqual(partner.ref, "CUST-7")
+        names = {name for name, _email in self.persons(partner)}
+        self.assertLessEqual({"Accounts Team", "Jan van der Berg", "Second Own"}, names)
+        persons = self.line.diff_ids.filtered(lambda d: d.field == "persons")
+        self.assertEqual(persons.side, "odoo", "Odoo's own contact is offered to Xero")
 
     # -- Xero → Odoo -----------------------------------------------------------------------
 
@@ -231,20 +257,37 @@ class TestContactPersons(PersonsCase):
 
     # -- upgrade -------------------------------------------------------------------------
 
+    def as_the_previous_version_stored_it(self, line, ref):
+        old = {k: v for k, v in line.xero_values.items() if k not in ("persons", "person_list")}
+        old["ref"] = ref  # the ContactNumber
+        line.write({"xero_values": old, "snapshot": dict(old), "need_push": False})
+        line.odoo_id.with_context(xero_no_push=True).ref = ref
+        line._recompute_diffs()
+
     def test_upgrade_from_contact_number_pushes_nothing_over_unread_values(self):
         """Bindings stored by the previous version: ``ref`` read from the
         ContactNumber, no persons. Nothing is pushed over Xero's account
         number or persons before they are read; then the side that alone has
-        a value wins, and differing values wait."""
-        partner = self.imported()
-        partner.with_context(xero_no_push=True).ref = "C-OLD"
+        a value gives it (auto-pull off too), and two values wait whatever
+        the conflict policy."""
+        self.conn.conflict_policy = "odoo"
+        self.imported()
         self.xero_update(AccountNumber="")
-        # As the previous version stored them.
-        old = {k: v for k, v in self.line.xero_values.items()
-               if k not in ("persons", "person_list")}
-        old["ref"] = "C-OLD"
-        self.line.write({"xero_values": old, "snapshot": dict(old), "need_push": False})
-        self.line._recompute_diffs()
+        self.as_the_previous_version_stored_it(self.line, "C-OLD")
+        # Bayside Club: Xero has an account number, Odoo's reference differs.
+        bayside = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
+                                                   ("xero_name", "=", "Bayside Club")])
+        self.run_job(bayside, "action_import")
+        self.conn._xero_client().save_contacts(
+            [{"ContactID": bayside.external_id, "AccountNumber": "CUST001"}], "acct-bay")
+        self.as_the_previous_version_stored_it(bayside, "BAY-1")
+        # Northwind: Xero has an account number, Odoo none.
+        northwind = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
+                                                     ("xero_name", "=", "Northwind Traders")])
+        self.run_job(northwind, "action_import")
+        self.conn._xero_client().save_contacts(
+            [{"ContactID": northwind.external_id, "AccountNumber": "NW-1"}], "acct-nw")
+        self.as_the_previous_version_stored_it(northwind, "")
         path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations",
                             "18.0.1.1.0", "post-migrate.py")
         spec = importlib.util.spec_from_file_location("xero_connector_migration", path)
@@ -265,6 +308,16 @@ class TestContactPersons(PersonsCase):
         self.push()
         self.assertEqual(self.xero()["AccountNumber"], "C-OLD")
         self.assertFalse(self.line.diff_ids)
+        # Two values: they wait, Odoo winning conflicts or not.
+        self.assertEqual([(d.field, d.side) for d in bayside.diff_ids], [("ref", "new")])
+        bayside_xero = next(c for c in self.sandbox.state(PRACTICE, "contacts")
+                            if c["ContactID"] == bayside.external_id)
+        self.assertEqual(bayside_xero["AccountNumber"], "CUST001")
+        self.assertEqual(bayside.odoo_id.ref, "BAY-1")
+        # Xero's alone: taken, auto-pull being off.
+        self.assertFalse(self.conn.auto_pull)
+        self.assertEqual(northwind.odoo_id.ref, "NW-1")
+        self.assertFalse(northwind.diff_ids)
 
 
 @tagged("post_install", "-at_install")

@@ -283,6 +283,29 @@ class TestDocumentsIn(AccountingCase):
         review.invalidate_recordset()
         self.assertEqual((review.state, review.move_id), ("done", move))
 
+    def test_linking_the_contact_brings_its_waiting_documents_in_now(self):
+        """Not at the next scheduled read: the documents job runs at once."""
+        self.switch_on()
+        element = self.raise_in_xero(contact="Bayside Club")
+        self.pull()
+        cron = self.conn._cron("import_documents")
+        Trigger = self.env["ir.cron.trigger"]
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        self.authenticate("admin", "admin")
+        _result, error = er.call_kw(self, "xero.contact", "action_import",
+                                    [self.contact_line("Bayside Club").ids], route="call_button")
+        self.assertFalse(error, error and er.describe(error))
+        self.assertTrue(Trigger.search([("cron_id", "=", cron.id)]), "the job is due now")
+        # A contact with nothing waiting does not wake it.
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        _result, error = er.call_kw(self, "xero.contact", "action_import",
+                                    [self.contact_line("Acme Supplies").ids], route="call_button")
+        self.assertFalse(error, error and er.describe(error))
+        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+        self.pull()  # the job it woke
+        self.assertEqual(self.moves(element).partner_id,
+                         self.contact_line("Bayside Club").odoo_id)
+
     def test_unmapped_tax_rate_is_set_aside_the_rest_goes_on_and_retry_brings_it(self):
         self.switch_on()
         odd = self.raise_in_xero(lines=[{"Description": "Old rate", "Quantity": 1,

@@ -172,7 +172,7 @@ def persons_from_xero(persons):
 
 def person_text(person):
     """'Ann Lee <ann@example.com>', 'Ann Lee' or '<ann@example.com>'."""
-    name, email = text(person.get("name")), text(person.get("email"))
+    name, email = text(person.get("name")).replace(";", "\\;"), text(person.get("email"))
     return " ".join(p for p in (name, f"<{email}>" if email else "") if p)
 
 

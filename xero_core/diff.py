@@ -18,6 +18,8 @@ BOTH = "both"  # changed on both sides, to different values
 NEW = "new"  # never synced: linked with differing values
 
 _NON_DIGITS = re.compile(r"\D")
+_ITEM_SEPARATOR = re.compile(r"(?<!\\);")  # a ";" inside a name is written "\;"
+_EMAIL_PART = re.compile(r"<[^<>]*>$")
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,10 @@ def normalise(key, value):
     """The form in which two values are compared (not stored)."""
     value = text(value)
     if key in LISTS:
-        return "; ".join(sorted(item.strip().casefold() for item in value.split(";")
-                                if item.strip()))
+        # Items as written (a name's case counts), emails without regard to case.
+        items = (_EMAIL_PART.sub(lambda m: m.group(0).lower(), item.strip())
+                 for item in _ITEM_SEPARATOR.split(value))
+        return "; ".join(sorted(item for item in items if item))
     if key == "email" or key == "website":
         value = value.lower().rstrip("/")
     elif key in ("phone", "mobile"):
@@ -77,6 +81,10 @@ def three_way(snapshot, odoo, xero, keys=FIELD_KEYS):
             side = ODOO  # Odoo holds the whole value; Xero refuses it (never pulled)
         elif snapshot is None or key not in snapshot:
             side = NEW  # never synced (a link that took neither side's data)
+        elif snapshot[key] is None:
+            # A field added to the sync after the link (an upgrade): the side
+            # that alone has a value gives it; two values wait for a choice.
+            side = ODOO if not xero_value else XERO if not odoo_value else NEW
         else:
             odoo_changed = not same(key, odoo_value, snapshot.get(key))
             xero_changed = not same(key, xero_value, snapshot.get(key))

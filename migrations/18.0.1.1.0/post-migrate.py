@@ -4,9 +4,9 @@ from the ContactNumber, an API-only code), and contact persons sync too.
 Xero's account numbers and persons are not known until the contacts are
 read again, so they are left out of Xero's stored values (not compared
 meanwhile, so nothing is pushed over them) and the next contact pull is a
-full read. Neither was ever synced: the snapshot says so with empty values,
-so the first comparison sends whichever side alone has a value, and a
-value on both sides that differs waits for a choice."""
+full read. Neither was ever synced: the snapshot says so (None), so the
+first comparison gives the side that alone has a value to the other, and
+two different values wait for a choice, whatever the conflict policy."""
 
 from psycopg2.extras import Json
 
@@ -20,7 +20,7 @@ def migrate(cr, version):
                "WHERE snapshot IS NOT NULL OR xero_values IS NOT NULL")
     for binding_id, snapshot, xero_values in cr.fetchall():
         if isinstance(snapshot, dict):
-            snapshot.update(ref="", persons="")
+            snapshot.update(ref=None, persons=None)
         if isinstance(xero_values, dict):
             xero_values.pop("ref", None)
             xero_values.pop("persons", None)

@@ -62,7 +62,7 @@ def test_persons_pushed_keep_xero_flags_and_name_split():
 
 
 def test_persons_compare_in_any_order_and_case():
-    assert xdiff.same("persons", "A <a@x.example>; B", "b; a <A@X.example>")
+    assert xdiff.same("persons", "A <a@x.example>; B", "B; A <A@X.example>")
     assert not xdiff.same("persons", "A <a@x.example>; B", "A <a@x.example>")
 
 
@@ -92,3 +92,29 @@ def test_persons_changed_on_both_sides_always_wait():
     assert xdiff.resolve(only_odoo, "ask") == (["persons"], [], [])
     only_xero = xdiff.three_way(snapshot, snapshot, xero, keys=["persons"])
     assert xdiff.resolve(only_xero, "ask") == ([], ["persons"], [])
+
+
+def test_a_name_case_change_is_a_change_an_email_case_change_is_not():
+    assert not xdiff.same("persons", "ann lee <a@x.example>", "Ann Lee <a@x.example>")
+    assert xdiff.same("persons", "Ann Lee <A@X.example>", "Ann Lee <a@x.example>")
+
+
+def test_a_semicolon_in_a_name_is_not_two_persons():
+    one = cm.persons_text([{"name": "Lee; Ann", "email": ""}])
+    two = cm.persons_text([{"name": "Lee", "email": ""}, {"name": "Ann", "email": ""}])
+    assert not xdiff.same("persons", one, two)
+    assert xdiff.same("persons", one, cm.persons_text([{"name": "Lee; Ann", "email": ""}]))
+
+
+def test_a_field_added_after_the_link_takes_the_side_that_alone_has_a_value():
+    """An upgrade marks the account number and persons as never synced
+    (None in the snapshot): a value on one side only goes to the other; two
+    different values wait, whatever the conflict policy."""
+    snapshot = {"ref": None}
+    only_odoo = xdiff.three_way(snapshot, {"ref": "BAY-1"}, {"ref": ""}, keys=["ref"])
+    assert [d.side for d in only_odoo] == [xdiff.ODOO]
+    only_xero = xdiff.three_way(snapshot, {"ref": ""}, {"ref": "CUST001"}, keys=["ref"])
+    assert [d.side for d in only_xero] == [xdiff.XERO]
+    both = xdiff.three_way(snapshot, {"ref": "BAY-1"}, {"ref": "CUST001"}, keys=["ref"])
+    for policy in ("ask", "odoo", "xero"):
+        assert xdiff.resolve(both, policy) == ([], [], ["ref"])
