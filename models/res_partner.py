@@ -241,7 +241,8 @@ class ResPartner(models.Model):
                 if name:
                     vals["name"] = name
         elif person_keys:
-            partner._xero_apply_person(values, person_keys, name_hint)
+            partner._xero_apply_person(values, person_keys, name_hint,
+                                       keep_people=not archive_persons)
         if "persons" in keys and PERSON_LIST in values:
             partner._xero_apply_persons(values[PERSON_LIST], archive=archive_persons)
         if vals:
@@ -272,14 +273,28 @@ class ResPartner(models.Model):
         if to_create:
             self.create(to_create)
 
-    def _xero_apply_person(self, values, keys, name_hint=None):
-        """Company partner: the primary person is a child contact."""
+    def _xero_apply_person(self, values, keys, name_hint=None, keep_people=False):
+        """Company partner: the primary person is a child contact. Xero's
+        primary person already among the child contacts (one of its persons
+        until now) becomes the primary one; ``keep_people`` (a link taking
+        Xero's data): a primary person who is someone else is kept, as one
+        more person, rather than renamed."""
         person = self._xero_primary_person()
         first, last = split_person_name(person.name, name_hint) if person else ("", "")
         first = values.get("first_name") if "first_name" in keys else first
         last = values.get("last_name") if "last_name" in keys else last
         name = join_person_name(first, last)
         email = values.get("email") if "email" in keys else (person.email if person else "")
+        wanted = {"name": name, "email": email}
+        if name and (not person or keep_people and not same_person(
+                self._xero_person_values(person), wanted)):
+            found = next((c for c in self._xero_child_contacts() - person
+                          if same_person(self._xero_person_values(c), wanted)), None)
+            if person.xero_person_role == "primary":
+                person.xero_person_role = "person"
+            if found:
+                found.xero_person_role = "primary"
+            person = found
         if person:
             vals = {}
             if name:

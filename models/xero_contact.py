@@ -183,6 +183,8 @@ class XeroContact(models.Model):
     def _recompute_diffs(self, odoo_values=None):
         """Refresh the difference lines of linked bindings."""
         odoo_values = odoo_values or self._odoo_values()
+        for binding in self.filtered(lambda b: b.state == "linked" and b.odoo_id):
+            binding._settle_agreed(odoo_values[binding.odoo_id.id])
         self.diff_ids.unlink()
         self.env["xero.contact.diff"].create([
             {"binding_id": binding.id, "field": d.field, "odoo_value": d.odoo_value,
@@ -197,6 +199,17 @@ class XeroContact(models.Model):
         self._queue_push()
         if self:
             self._recompute_diffs()
+
+    def _settle_agreed(self, odoo_values):
+        """Fields never synced (added after the link) on which both sides
+        agree are synced from now on: a later edit on one side is then an
+        ordinary change, not two different values waiting."""
+        self.ensure_one()
+        snapshot, xero = self.snapshot or {}, self.xero_values or {}
+        agreed = {k: xero[k] for k, v in snapshot.items() if v is None and k in xero
+                  and xdiff.same(k, odoo_values.get(k), xero[k])}
+        if agreed:
+            self.snapshot = dict(snapshot, **agreed)
 
     def _keys_to_push(self, odoo_values):
         """Fields changed in Odoo since the last sync (and, when Odoo wins,
@@ -234,13 +247,17 @@ class XeroContact(models.Model):
         self.write({"odoo_id": partner.id, "state": "linked", "sync_action": False, "active": True,
                     "sync_date": fields.Datetime.now(), "error_message": False,
                     "snapshot": None, "ignored_diffs": False})
+        # Taking either side's data never drops the other side's people: the
+        # persons count as never synced (a list only one side has goes
+        # across; two lists wait for a choice).
+        synced = dict(values, persons=None) if "persons" in values else dict(values)
         if merge_from == "xero":
             notes = partner._xero_apply_values(values, cm.FIELD_KEYS, archive_persons=False)
-            self.write({"snapshot": values, "import_note": "\n".join(notes) or False})
+            self.write({"snapshot": synced, "import_note": "\n".join(notes) or False})
         elif merge_from == "odoo":
             # With Xero's values as the last synced state, every difference
             # reads as an Odoo change: the next push sends them all.
-            self.write({"snapshot": values})
+            self.write({"snapshot": synced})
             self._queue_push()
         self._recompute_diffs()
         self._ledger_relink()

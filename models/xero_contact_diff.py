@@ -7,7 +7,7 @@ SIDES = [
     (xdiff.ODOO, "Changed in Odoo"),
     (xdiff.XERO, "Changed in Xero"),
     (xdiff.BOTH, "Changed on both"),
-    (xdiff.NEW, "Different since linking"),
+    (xdiff.NEW, "Never synced"),
 ]
 
 

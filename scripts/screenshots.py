@@ -129,7 +129,8 @@ class Chrome:
     def settle(self):
         """The web client has loaded what it shows."""
         self.wait("document.querySelector('.o_action_manager .o_view_controller') && "
-                  "!document.querySelector('.o_loading_indicator, .o_blockUI')", "the screen")
+                  "!document.querySelector('.o_loading_indicator, .o_blockUI')", "the screen",
+                  timeout=240)  # the first screen builds the web client's assets
         time.sleep(1.0)
 
     def screenshot(self, path):

@@ -116,13 +116,20 @@ class TestContactPersons(PersonsCase):
                          "pat@persons.example")
         self.assertEqual(len(contact["ContactPersons"]), 4)
         self.assertFalse(self.line.diff_ids)
-        # Xero then gets a primary person: it comes in as one, not as a person.
-        self.xero_update(FirstName="Ola", LastName="Main", EmailAddress="ola@persons.example")
+        # One of Xero's persons becomes its primary person: the same child
+        # contact becomes Odoo's, none is created or archived.
+        children = partner._xero_child_contacts()
+        accounts = children.filtered(lambda c: c.email == "accounts@harbour.example")
+        self.xero_update(FirstName="Accounts", LastName="Team",
+                         EmailAddress="accounts@harbour.example",
+                         ContactPersons=[p for p in contact["ContactPersons"]
+                                         if p["EmailAddress"] != "accounts@harbour.example"])
         self.conn.auto_pull = True
         self.pull()
-        self.assertEqual(partner._xero_primary_person().name, "Ola Main")
+        self.assertEqual(partner._xero_primary_person(), accounts)
+        self.assertEqual(partner._xero_child_contacts(), children)
         self.assertEqual(partner.email, "office@persons.example")
-        self.assertEqual(len(self.persons(partner)), 4)
+        self.assertEqual(len(self.persons(partner)), 3)
         self.assertFalse(self.line.diff_ids)
         self.assertFalse(self.line.need_push)
 
@@ -131,14 +138,22 @@ class TestContactPersons(PersonsCase):
         own = self.env["res.partner"].create([
             {"name": name, "parent_id": partner.id, "type": "contact"}
             for name in ("First Own", "Second Own")])
-        self.conn.auto_push = False
-        self.line._link(partner, merge_from="xero")
+        # The Link dialog: the partner and "Take data from Xero", then Link.
+        self.line.write({"link_partner_id": partner.id, "merge_from": "xero"})
+        _result, error = self.click("xero.contact", "action_link", self.line)
+        self.assertIsNone(error, error and er.describe(error))
         self.assertTrue(all(own.mapped("active")), "never synced: kept")
+        self.assertEqual(own.mapped("name"), ["First Own", "Second Own"], "not renamed")
         self.assertEqual(partner.ref, "CUST-7")
-        names = {name for name, _email in self.persons(partner)}
-        self.assertLessEqual({"Accounts Team", "Jan van der Berg", "Second Own"}, names)
+        self.assertEqual(partner._xero_primary_person().name, "Hana Reed")
+        self.assertEqual(self.persons(partner), [
+            ("Accounts Team", "accounts@harbour.example"), ("First Own", ""),
+            ("Jan van der Berg", "jan@harbour.example"), ("Second Own", "")])
         persons = self.line.diff_ids.filtered(lambda d: d.field == "persons")
-        self.assertEqual(persons.side, "odoo", "Odoo's own contact is offered to Xero")
+        self.assertEqual(persons.side, "new", "both lists: they wait for a choice")
+        partner.phone = "06 555 0101"
+        self.push()
+        self.assertEqual(len(self.xero()["ContactPersons"]), 2, "not sent with another change")
 
     # -- Xero → Odoo -----------------------------------------------------------------------
 
@@ -271,7 +286,7 @@ class TestContactPersons(PersonsCase):
         a value gives it (auto-pull off too), and two values wait whatever
         the conflict policy."""
         self.conn.conflict_policy = "odoo"
-        self.imported()
+        partner = self.imported()
         self.xero_update(AccountNumber="")
         self.as_the_previous_version_stored_it(self.line, "C-OLD")
         # Bayside Club: Xero has an account number, Odoo's reference differs.
@@ -307,6 +322,12 @@ class TestContactPersons(PersonsCase):
         self.assertTrue(self.line.need_push, "auto-push queues it")
         self.push()
         self.assertEqual(self.xero()["AccountNumber"], "C-OLD")
+        self.assertFalse(self.line.diff_ids)
+        # Persons equal on both sides are synced from now on: an edit is sent.
+        jan = partner.child_ids.filtered(lambda c: c.email == "jan@harbour.example")
+        jan.name = "Jan Berg"
+        self.push()
+        self.assertIn("Berg", [p["LastName"] for p in self.xero()["ContactPersons"]])
         self.assertFalse(self.line.diff_ids)
         # Two values: they wait, Odoo winning conflicts or not.
         self.assertEqual([(d.field, d.side) for d in bayside.diff_ids], [("ref", "new")])
