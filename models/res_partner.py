@@ -1,17 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..xero_core.contact_mapping import (
-    FIELD_KEYS,
-    PERSON_LIST,
-    as_held,
-    join_person_name,
-    looks_like_person,
-    persons_text,
-    same_person,
-    split_person_name,
-    text,
-)
+from ..xero_core.contact_mapping import FIELD_KEYS, as_held, looks_like_person
+from ..xero_core.contact_persons import PERSON_LIST, persons_text, same_person
+from ..xero_core.names import join_person_name, split_person_name, text
 
 # Partner fields whose change must reach Xero (see xero_core.contact_mapping).
 SYNCED_FIELDS = frozenset({

@@ -9,6 +9,16 @@ pushes and imports all work on these dicts.
 import re
 from dataclasses import dataclass
 
+from .contact_persons import (
+    MAX_PERSONS,
+    PERSON_LIST,
+    persons_from_xero,
+    persons_problems,
+    persons_text,
+    persons_to_xero,
+)
+from .names import join_person_name, split_person_name, text  # noqa: F401 - used by callers
+
 
 @dataclass(frozen=True)
 class SyncField:
@@ -43,23 +53,11 @@ FIELD_KEYS = tuple(f.key for f in FIELDS)
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 PUSHABLE_KEYS = tuple(f.key for f in FIELDS if not f.pull_only)
 ADDRESS_TYPE = "address_type"  # not a field: which of Xero's addresses the values are
-# Not a field either: the persons behind "persons" ([{name, email}], and on
-# Xero's side first, last and include, the "Include in emails" flag).
-PERSON_LIST = "person_list"
-MAX_PERSONS = 5  # additional contact persons Xero holds per contact
-PERSON_MAX_LEN = 255  # first name, last name and email of a contact person
 ADDRESS_KEYS = ("street", "street2", "street3", "street4", "city", "state", "zip",
                 "country")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CODE = re.compile(r"^[A-Z]{2,3}$")
-
-
-def text(value):
-    """Xero value -> clean string ("" for missing)."""
-    if value is None or value is False:
-        return ""
-    return " ".join(str(value).split())
 
 
 def _records(value):
@@ -155,57 +153,6 @@ def as_held(code, name, held):
     return name or code
 
 
-def persons_from_xero(persons):
-    """Xero's ContactPersons -> [{name, email, first, last, include}]."""
-    result = []
-    for person in persons:
-        if not isinstance(person, dict):
-            continue
-        first, last = text(person.get("FirstName")), text(person.get("LastName"))
-        email = text(person.get("EmailAddress"))
-        if first or last or email:
-            result.append({"name": join_person_name(first, last), "email": email,
-                           "first": first, "last": last,
-                           "include": bool(person.get("IncludeInEmails"))})
-    return result
-
-
-def person_text(person):
-    """'Ann Lee <ann@example.com>', 'Ann Lee' or '<ann@example.com>'."""
-    name, email = text(person.get("name")).replace(";", "\\;"), text(person.get("email"))
-    return " ".join(p for p in (name, f"<{email}>" if email else "") if p)
-
-
-def persons_text(persons):
-    """The persons as one value: what the diff compares and shows."""
-    return "; ".join(t for t in (person_text(p) for p in persons or []) if t)
-
-
-def same_person(left, right):
-    """The same person: same email, or no email on either side and the
-    same name (compared without regard to case)."""
-    left_email, right_email = text(left.get("email")).casefold(), text(
-        right.get("email")).casefold()
-    if left_email or right_email:
-        return left_email == right_email
-    return text(left.get("name")).casefold() == text(right.get("name")).casefold()
-
-
-def persons_to_xero(persons, current=None):
-    """Odoo's persons ([{name, email}]) -> Xero's ContactPersons. A person
-    Xero already has keeps its "Include in emails" flag and, while its
-    name reads the same, Xero's split of it into first and last name."""
-    result = []
-    for person in persons or []:
-        held = next((c for c in current or [] if same_person(person, c)), {})
-        first, last = split_person_name(person.get("name"), (
-            held.get("first", ""), held.get("last", "")) if held else None)
-        result.append({"FirstName": first, "LastName": last,
-                       "EmailAddress": text(person.get("email")),
-                       "IncludeInEmails": bool(held.get("include"))})
-    return result
-
-
 def to_xero(values, contact_id=None, keys=None, current=None, contact_number=None):
     """Sync values -> Xero contact payload with the given keys only
     (all pushable keys by default). Pull-only fields are never sent.
@@ -281,7 +228,7 @@ def too_long(values, keys=None, current=None):
     problems = []
     for key in sent_keys(keys, current):
         if key == "persons":
-            problems += _persons_problems(values.get(PERSON_LIST) or [])
+            problems += persons_problems(values.get(PERSON_LIST) or [])
             continue
         value = text(values.get(key))
         limit = FIELD_BY_KEY[key].max_len
@@ -289,25 +236,6 @@ def too_long(values, keys=None, current=None):
             problems.append(
                 f"{FIELD_BY_KEY[key].label} is {len(value)} characters long; Xero holds at "
                 f"most {limit}. Shorten it in Odoo: the change is then sent again.")
-    return problems
-
-
-def _persons_problems(persons):
-    problems = []
-    if len(persons) > MAX_PERSONS:
-        problems.append(
-            f"Contact persons: Odoo has {len(persons)} ({persons_text(persons)}); Xero holds "
-            f"at most {MAX_PERSONS} besides the primary person. Archive or move contacts in "
-            f"Odoo, or ignore this difference: the other changes are then sent.")
-    for person in persons:
-        first, last = split_person_name(person.get("name"))
-        for label, value in (("first name", first), ("last name", last),
-                             ("email", text(person.get("email")))):
-            if len(value) > PERSON_MAX_LEN:
-                problems.append(
-                    f"Contact person {person_text(person)[:40]}…: the {label} is {len(value)} "
-                    f"characters long; Xero holds at most {PERSON_MAX_LEN}. Shorten it in "
-                    f"Odoo: the change is then sent again.")
     return problems
 
 
@@ -327,23 +255,6 @@ def nonblank_keys(values):
         # difference on the partner (refused with the reason when pushed).
         keys.remove("persons")
     return keys
-
-
-def split_person_name(name, hint=None):
-    """"Mary Ann Smith" -> ("Mary Ann", "Smith"): Odoo keeps one name.
-
-    ``hint`` is the (first, last) last synced with Xero: when it still
-    spells the name, it is the split ("Jan" + "van der Berg")."""
-    if hint and join_person_name(*hint) == text(name):
-        return text(hint[0]), text(hint[1])
-    parts = text(name).split(" ")
-    if len(parts) <= 1:
-        return text(name), ""
-    return " ".join(parts[:-1]), parts[-1]
-
-
-def join_person_name(first, last):
-    return " ".join(p for p in (text(first), text(last)) if p)
 
 
 def looks_like_person(values):
