@@ -78,7 +78,9 @@ class XeroApiUsage(models.Model):
                    write_date = EXCLUDED.write_date
         """, {"conn": connection_id, "job": info.get("job") or "other",
               "bytes": info.get("bytes") or 0, "day": info.get("day_remaining"),
-              "minute": info.get("minute_remaining")})
+              "minute": info.get("minute_remaining")},
+            # A serialization failure is expected between workers and retried.
+            log_exceptions=False)
 
     @api.model
     def _today(self, connection):

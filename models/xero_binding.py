@@ -192,7 +192,9 @@ class XeroBinding(models.AbstractModel):
         query = self._search(domain, order=order, limit=limit)
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select("id")))
+                # Another worker's change is expected here (handled below).
+                self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select("id")),
+                                    log_exceptions=False)
                 ids = [row[0] for row in self.env.cr.fetchall()]
         except psycopg2.errors.SerializationFailure:
             # Another worker changed matching lines since this transaction

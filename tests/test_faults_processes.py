@@ -160,6 +160,14 @@ class TestFaultsProcesses(FaultTally, TransactionCase):
             names = partners.mapped("name")
             duplicated += len(names) - len(set(names))
             created = env["res.partner"].search_count([("id", "in", partners.ids)])
+            # Each partner's child contacts: Xero's primary person and persons, once.
+            xero = {c["ContactID"]: c for c in self.sandbox.state(PRACTICE, "contacts")}
+            wanted = sum(bool(xero[b.external_id].get("FirstName"))
+                         + len(xero[b.external_id].get("ContactPersons") or [])
+                         for b in bindings)
+            children = env["res.partner"].search_count([("parent_id", "in", partners.ids)])
+            lost += max(0, wanted - children)
+            duplicated += max(0, children - wanted)
             return len(bindings), lost + (len(bindings) - created), duplicated
         self.survived(*self.in_job(check))
 

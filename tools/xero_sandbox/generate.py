@@ -104,8 +104,10 @@ def generate(store, org, contacts=0, invoices=0, payments_ratio=0.3, seed=1):
     }
     rate = Decimal(sales_tax["EffectiveRate"])
     made_contacts = []
-    # Addresses draw from their own stream: the rest stays as seeded before.
+    # Addresses and persons draw from their own streams: the rest stays as
+    # seeded before.
     places = random.Random(f"addresses-{seed}")
+    people = random.Random(f"persons-{seed}")
     for i in range(int(contacts)):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         name = f"{last} {rng.choice(TRADES)} {tag}-{i + 1:05d}"
@@ -122,6 +124,12 @@ def generate(store, org, contacts=0, invoices=0, payments_ratio=0.3, seed=1):
         )
         record["_created_by"] = None
         _address(record, places, i)
+        if i % 4 == 0:  # a quarter have contact persons besides the primary one
+            record["ContactPersons"] = [
+                {"FirstName": people.choice(FIRST), "LastName": people.choice(LAST),
+                 "EmailAddress": f"{role}.{tag}{i + 1}@example.com",
+                 "IncludeInEmails": role == "accounts"}
+                for role in ("accounts", "office")[:people.randint(1, 2)]]
         org.contacts[record["ContactID"]] = record
         org.active_names[name.lower()] = record["ContactID"]
         made_contacts.append(record)
