@@ -315,6 +315,11 @@ class ResPartner(models.Model):
         return bindings.filtered(lambda b: b.state == "linked")
 
     def write(self, vals):
+        if not vals and self.env.context.get("xero_no_push"):
+            # A value pulled from Xero into a company: Odoo passes the
+            # commercial fields on to its child contacts, an empty write
+            # when none changed; skipped, it would only cost mail tracking.
+            return True
         if self.env.context.get("xero_no_push") or not (
             set(vals) & (SYNCED_FIELDS | PERSON_FIELDS)
         ):

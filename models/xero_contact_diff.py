@@ -42,8 +42,12 @@ class XeroContactDiff(models.Model):
     def _compute_shown(self):
         for diff in self:
             diff.empty_in_odoo = not diff.odoo_value and bool(diff.xero_value)
-            diff.odoo_shown = diff.odoo_value or _("(empty in Odoo)")
-            diff.xero_shown = diff.xero_value or _("(empty in Xero)")
+            # A ";" inside a person's name is kept apart from the list's by
+            # a backslash (see xero_core.contact_persons): not shown.
+            diff.odoo_shown = (diff.odoo_value or "").replace("\\;", ";") or _(
+                "(empty in Odoo)")
+            diff.xero_shown = (diff.xero_value or "").replace("\\;", ";") or _(
+                "(empty in Xero)")
 
     def _label_text(self):
         return dict(self._fields["field"]._description_selection(self.env))[self.field]

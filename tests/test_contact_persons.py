@@ -155,6 +155,24 @@ class TestContactPersons(PersonsCase):
         self.push()
         self.assertEqual(len(self.xero()["ContactPersons"]), 2, "not sent with another change")
 
+    def test_a_semicolon_in_a_persons_name_round_trips_and_shows_as_typed(self):
+        self.xero_update(ContactPersons=[{"FirstName": "Lee;", "LastName": "Ann",
+                                          "EmailAddress": "lee@harbour.example"}])
+        self.run_job(self.conn, "_run_job", "pull_contacts", full=False)
+        self.conn.auto_push = False
+        partner = self.imported()
+        self.assertEqual(self.persons(partner), [("Lee; Ann", "lee@harbour.example")])
+        self.assertFalse(self.line.diff_ids)
+        partner._xero_additional_persons().name = "Lee; Anna"
+        [diff] = self.line.diff_ids
+        self.assertEqual((diff.odoo_shown, diff.xero_shown),
+                         ("Lee; Anna <lee@harbour.example>", "Lee; Ann <lee@harbour.example>"))
+        _result, error = self.click("xero.contact.diff", "action_push", diff)
+        self.assertIsNone(error, error and er.describe(error))
+        [person] = self.xero()["ContactPersons"]
+        self.assertEqual((person["FirstName"], person["LastName"]), ("Lee;", "Anna"))
+        self.assertFalse(self.line.diff_ids)
+
     # -- Xero → Odoo -----------------------------------------------------------------------
 
     def test_persons_and_account_number_changed_in_xero_are_pulled(self):
