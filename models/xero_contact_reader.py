@@ -225,18 +225,22 @@ class XeroContactReader(models.AbstractModel):
             binding.snapshot = dict(binding.xero_values)
             return False
         push, pull, review = xdiff.resolve(differences, connection.conflict_policy)
+        # Fields added to the sync after the link (an upgrade): see xdiff.three_way.
+        never_synced = [k for k, v in (binding.snapshot or {}).items() if v is None]
         if not connection.auto_pull:
             # Changes made in Xero wait for review, except that a policy
             # deciding conflicts still decides them, and a field never synced
-            # (added after the link) fills Odoo's empty value.
-            never_synced = [k for k, v in (binding.snapshot or {}).items() if v is None]
+            # fills Odoo's empty value.
             pull = [k for k in pull if k in never_synced or any(
                 d.field == k and d.side == xdiff.BOTH for d in differences)]
         if pull:
             binding._pull_fields(pull, resolver, recompute=False)
         if push and connection.auto_push:
             binding.write({"need_push": True})
-        conflicts = [d for d in differences if d.side == xdiff.BOTH and d.field in review]
+        # Someone has to choose: changed on both sides, or two values of a
+        # field never synced.
+        conflicts = [d for d in differences if d.field in review and (
+            d.side == xdiff.BOTH or d.side == xdiff.NEW and d.field in never_synced)]
         if conflicts:
             self._schedule_conflict_activity(binding, conflicts)
         return bool(pull)
@@ -249,9 +253,9 @@ class XeroContactReader(models.AbstractModel):
         if not partner.activity_ids.filtered(lambda a: a.summary == summary):
             partner.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=user.id, summary=summary,
-                note=_("These fields changed both in Odoo and in Xero since the last sync: "
-                       "%s. Choose which value to keep on the partner's Xero tab.",
-                       fields_text),
+                note=_("These fields differ between Odoo and Xero, changed on both sides "
+                       "since the last sync or never synced yet: %s. Choose which value to "
+                       "keep on the partner's Xero tab.", fields_text),
             )
 
     # === MATCH SUGGESTIONS ===

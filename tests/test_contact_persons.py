@@ -353,6 +353,8 @@ class TestContactPersons(PersonsCase):
                             if c["ContactID"] == bayside.external_id)
         self.assertEqual(bayside_xero["AccountNumber"], "CUST001")
         self.assertEqual(bayside.odoo_id.ref, "BAY-1")
+        self.assertEqual(bayside.odoo_id.activity_ids.mapped("summary"),
+                         ["Xero conflict: Account number"], "someone is asked to choose")
         # Xero's alone: taken, auto-pull being off.
         self.assertFalse(self.conn.auto_pull)
         self.assertEqual(northwind.odoo_id.ref, "NW-1")
