@@ -2,7 +2,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..xero_core.contact_mapping import FIELD_KEYS, as_held, looks_like_person
-from ..xero_core.contact_persons import PERSON_LIST, persons_text, same_person
+from ..xero_core.contact_persons import (
+    PERSON_LIST,
+    match_persons,
+    odoo_person,
+    persons_text,
+    same_person,
+)
 from ..xero_core.names import join_person_name, split_person_name, text
 
 # Partner fields whose change must reach Xero (see xero_core.contact_mapping).
@@ -182,11 +188,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _xero_person_values(self, child):
-        """A child contact as a Xero contact person ({name, email}); a name
-        that is only the email (a Xero person with no name) is no name."""
-        name, email = text(child.name), text(child.email)
-        return {"name": "" if email and name.casefold() == email.casefold() else name,
-                "email": email}
+        return odoo_person(child.name, child.email)
 
     @api.model
     def _xero_place(self, record, kept_text, held):
@@ -245,23 +247,21 @@ class ResPartner(models.Model):
         """Make the contact persons Xero's: each is found by email (or name),
         updated or created; a child contact no longer in Xero is archived
         (``archive``), never deleted."""
-        unmatched = list(self._xero_additional_persons())
+        children = self._xero_additional_persons()
+        pairs, unpaired = match_persons([self._xero_person_values(c) for c in children],
+                                        persons)
         to_create = []
-        for person in persons:
-            child = next((c for c in unmatched if same_person(
-                {"name": c.name, "email": c.email}, person)), None) or next(
-                (c for c in unmatched if text(c.name).casefold()
-                 == text(person.get("name")).casefold()), None)
-            if not child:
-                to_create.append(dict(self._xero_person_vals(person), parent_id=self.id))
+        for index, person in pairs:
+            vals = self._xero_person_vals(person)
+            if index is None:
+                to_create.append(dict(vals, parent_id=self.id))
                 continue
-            unmatched.remove(child)
-            vals = {k: v for k, v in self._xero_person_vals(person).items()
-                    if k != "type" and child[k] != v}
+            child = children[index]
+            vals = {k: v for k, v in vals.items() if k != "type" and child[k] != v}
             if vals:
                 child.write(vals)
-        if unmatched and archive:
-            self.browse([c.id for c in unmatched]).write({"active": False})
+        if unpaired and archive:
+            children.browse([children[i].id for i in unpaired]).write({"active": False})
         if to_create:
             self.create(to_create)
 

@@ -50,6 +50,32 @@ def same_person(left, right):
     return text(left.get("name")).casefold() == text(right.get("name")).casefold()
 
 
+def odoo_person(name, email):
+    """A child contact as a contact person ({name, email}): a name that is
+    only the email (a Xero person with no name came in so) is no name."""
+    name, email = text(name), text(email)
+    return {"name": "" if email and name.casefold() == email.casefold() else name,
+            "email": email}
+
+
+def match_persons(current, persons):
+    """Pair Xero's ``persons`` with Odoo's ``current`` ones (both
+    [{name, email}]): by email, else by name. Returns ([(index in
+    ``current`` or None, person)], indexes of ``current`` left unpaired)."""
+    left = list(range(len(current)))
+    pairs = []
+    for person in persons:
+        name = text(person.get("name")).casefold()
+        found = next((i for i in left if same_person(current[i], person)), None)
+        if found is None and name:
+            found = next((i for i in left
+                          if text(current[i].get("name")).casefold() == name), None)
+        if found is not None:
+            left.remove(found)
+        pairs.append((found, person))
+    return pairs, left
+
+
 def persons_to_xero(persons, current=None):
     """Odoo's persons ([{name, email}]) -> Xero's ContactPersons. A person
     Xero already has keeps its "Include in emails" flag and, while its

@@ -2,6 +2,7 @@
 
 from xero_core import contact_mapping as cm
 from xero_core import diff as xdiff
+from xero_core.contact_persons import match_persons, odoo_person
 
 PERSONS = [
     {"FirstName": "Accounts", "LastName": "Team", "EmailAddress": "accounts@bay.example",
@@ -118,3 +119,18 @@ def test_a_field_added_after_the_link_takes_the_side_that_alone_has_a_value():
     both = xdiff.three_way(snapshot, {"ref": "BAY-1"}, {"ref": "CUST001"}, keys=["ref"])
     for policy in ("ask", "odoo", "xero"):
         assert xdiff.resolve(both, policy) == ([], [], ["ref"])
+
+
+def test_persons_pair_by_email_then_by_name():
+
+    current = [odoo_person("Jan Berg", "jan@x.example"), odoo_person("Ann", ""),
+               odoo_person("o@x.example", "o@x.example"), odoo_person("Gone", "gone@x.example")]
+    assert current[2] == {"name": "", "email": "o@x.example"}, "an email for a name is no name"
+    pairs, left = match_persons(current, [
+        {"name": "Jan van der Berg", "email": "JAN@x.example"},  # renamed: its email
+        {"name": "ann", "email": "ann@x.example"},  # an email added: its name
+        {"name": "", "email": "o@x.example"},
+        {"name": "New", "email": "new@x.example"},
+    ])
+    assert [i for i, _p in pairs] == [0, 1, 2, None]
+    assert left == [3]
