@@ -269,6 +269,21 @@ class TestContactPersons(PersonsCase):
         self.assertEqual(phones, ["04 555 0000"])
         self.assertEqual(len(self.xero()["ContactPersons"]), 2)
 
+    def test_a_person_xero_refuses_is_an_error_on_its_contact_only(self):
+        partner = self.imported()
+        self.env["res.partner"].create({"name": "Bad Mail", "email": "bad@",
+                                        "parent_id": partner.id, "type": "contact"})
+        self.push()
+        self.assertIn("Email address must be valid", self.line.error_message)
+        self.assertEqual(len(self.xero()["ContactPersons"]), 2, "Xero's persons stay")
+        self.assertTrue(partner.child_ids.filtered(lambda c: c.email == "bad@"),
+                        "nothing lost in Odoo")
+        # Corrected in Odoo: sent again.
+        partner.child_ids.filtered(lambda c: c.email == "bad@").email = "bad@harbour.example"
+        self.push()
+        self.assertFalse(self.line.error_message)
+        self.assertEqual(len(self.xero()["ContactPersons"]), 3)
+
     def test_a_new_company_is_created_with_its_persons_and_contact_number(self):
         self.conn.create_in_xero = "all"
         partner = self.env["res.partner"].create({"name": "Fresh Co", "is_company": True,
@@ -297,6 +312,17 @@ class TestContactPersons(PersonsCase):
         line.odoo_id.with_context(xero_no_push=True).ref = ref
         line._recompute_diffs()
 
+    def stored_before_the_upgrade(self, name, account_number, ref):
+        """An imported contact with ``account_number`` in Xero, its line as
+        the previous version stored it with the partner's ``ref``."""
+        line = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
+                                                ("xero_name", "=", name)])
+        self.run_job(line, "action_import")
+        payload = [{"ContactID": line.external_id, "AccountNumber": account_number}]
+        self.conn._xero_client().save_contacts(payload, request_key([name], payload))
+        self.as_the_previous_version_stored_it(line, ref)
+        return line
+
     def test_upgrade_from_contact_number_pushes_nothing_over_unread_values(self):
         """Bindings stored by the previous version: ``ref`` read from the
         ContactNumber, no persons. Nothing is pushed over Xero's account
@@ -308,19 +334,9 @@ class TestContactPersons(PersonsCase):
         self.xero_update(AccountNumber="")
         self.as_the_previous_version_stored_it(self.line, "C-OLD")
         # Bayside Club: Xero has an account number, Odoo's reference differs.
-        bayside = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
-                                                   ("xero_name", "=", "Bayside Club")])
-        self.run_job(bayside, "action_import")
-        self.conn._xero_client().save_contacts(
-            [{"ContactID": bayside.external_id, "AccountNumber": "CUST001"}], "acct-bay")
-        self.as_the_previous_version_stored_it(bayside, "BAY-1")
+        bayside = self.stored_before_the_upgrade("Bayside Club", "CUST001", "BAY-1")
         # Northwind: Xero has an account number, Odoo none.
-        northwind = self.env["xero.contact"].search([("backend_id", "=", self.conn.id),
-                                                     ("xero_name", "=", "Northwind Traders")])
-        self.run_job(northwind, "action_import")
-        self.conn._xero_client().save_contacts(
-            [{"ContactID": northwind.external_id, "AccountNumber": "NW-1"}], "acct-nw")
-        self.as_the_previous_version_stored_it(northwind, "")
+        northwind = self.stored_before_the_upgrade("Northwind Traders", "NW-1", "")
         path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations",
                             "18.0.1.1.0", "post-migrate.py")
         spec = importlib.util.spec_from_file_location("xero_connector_migration", path)
