@@ -68,10 +68,11 @@ class PersonsCase(XeroCase):
         return sorted((c.name, c.email or "") for c in partner._xero_additional_persons())
 
     def push(self):
-        return self.run_job(self.conn, "_run_job", "push_contacts")
+        """The scheduled action's entry point (what cron runs)."""
+        return self.run_job(self.conn, "_cron_run", "push_contacts")
 
     def pull(self):
-        return self.run_job(self.conn, "_run_job", "pull_contacts", full=False)
+        return self.run_job(self.conn, "_cron_run", "pull_contacts")
 
 
 
